@@ -1,0 +1,70 @@
+"End-to-end: a user screens a folder of photos and explains one, with the shipped default models."
+import csv, subprocess, sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+MPOX = str(Path(sys.executable).parent / 'mpox')
+pytestmark = pytest.mark.skipif(not (ROOT / 'models/binary.tflite').exists(), reason='default models not built yet')
+
+
+def run(*args):
+    return subprocess.run([MPOX, *args], capture_output=True, text=True, cwd=ROOT)
+
+
+@pytest.fixture(scope='module')
+def photos(tmp_path_factory):
+    from mpox_nbdev.core import data_root
+    from mpox_nbdev.folds import load_manifest
+    from mpox_nbdev.images import make_bad_corpus
+    d = tmp_path_factory.mktemp('photos')
+    expect = make_bad_corpus(d / 'mixed')
+    man = load_manifest()
+    for f, label in man.groupby('label').head(1)[['file', 'label']].itertuples(index=False):  # sources reuse names: prefix
+        (d / 'mixed' / f'{label}_{Path(f).name}').write_bytes((data_root() / f).read_bytes())
+    return d / 'mixed', expect
+
+
+@pytest.mark.parametrize('task,classes', [('binary', ['Mpox', 'Others']), ('multiclass', ['Acne', 'Chickenpox', 'Mpox', 'Healthy'])])
+def test_predict_folder_with_bad_files(photos, tmp_path, task, classes):
+    if not (ROOT / f'models/{task}.tflite').exists(): pytest.skip(f'no {task} model')
+    folder, expect = photos
+    out = tmp_path / 'p.csv'
+    r = run('predict', str(folder), '--task', task, '--csv', str(out))
+    assert r.returncode == 1                                   # some files failed...
+    bad = [n for n, v in expect.items() if v]
+    errors = [l for l in r.stderr.splitlines() if l.startswith('error: ')]
+    assert len(errors) == len(bad)                             # ...each with exactly one line naming it
+    for n in bad: assert any(str(folder / n) in e for e in errors)
+    rows = list(csv.DictReader(out.open()))
+    assert list(rows[0]) == ['file', 'prediction', *[f'p_{c}' for c in classes]]
+    assert len(rows) == len(expect) - len(bad) + 4             # ...and the rest were still processed
+    for row in rows:
+        assert row['prediction'] in classes
+        assert abs(sum(float(row[f'p_{c}']) for c in classes) - 1) < 0.02
+
+
+def test_predict_clean_files_exit_zero(photos):
+    folder, _ = photos
+    r = run('predict', str(folder / 'plain.jpg'), '--task', 'binary')
+    assert r.returncode == 0 and 'plain.jpg' in r.stdout
+
+
+def test_explain_writes_overlay(photos, tmp_path):
+    folder, expect = photos
+    img = sorted(p for p in folder.iterdir() if p.name not in expect)[0]   # a real OCSI photo
+    out = tmp_path / 'overlay.png'
+    r = run('explain', str(img), '--out', str(out), '--task', 'binary')
+    assert r.returncode == 0, r.stderr[-1500:]
+    a = np.asarray(Image.open(out))
+    assert a.shape[1] > a.shape[0] and a.std() > 10           # two panels side by side, not blank
+
+
+def test_explain_bad_file_one_line(photos, tmp_path):
+    folder, _ = photos
+    r = run('explain', str(folder / 'truncated.jpg'), '--out', str(tmp_path / 'o.png'), '--task', 'binary')
+    assert r.returncode == 1
+    assert r.stderr.strip().splitlines()[-1].startswith('error: ') and 'truncated' in r.stderr
