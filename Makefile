@@ -31,13 +31,13 @@ check: setup  ## notebooks clean and library in sync with them
 nbtest: setup  ## run every notebook as a test (nbdev_test; slow cells skipped)
 	$(BIN)/nbdev_test --timing
 
-pytest: setup  ## end-to-end tests: CLI, papermill smoke run
+pytest: setup  ## end-to-end tests: CLI, papermill smoke run, the book in headless Chromium
 	$(BIN)/pytest -q tests
 
-test: check nbtest pytest  ## everything CI runs
+test: check nbtest book pytest  ## everything CI runs (the browser test reads the built book)
 
 book: setup  ## build the executable paper (jupyter-book, offline, warnings are errors)
-	$(BIN)/jupyter-book build book -W -n --keep-going
+	$(BIN)/jupyter-book build book --all -W -n --keep-going
 
 clean-cache:  ## drop computed caches (signatures, features, tuner projects)
 	rm -rf .cache

@@ -1,0 +1,51 @@
+"The built book, served on localhost and opened in headless Chromium: tables and figures are really there."
+import re, shutil, subprocess, tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / 'book/_build/html'
+CHROME = shutil.which('chromium') or shutil.which('chromium-browser')
+pytestmark = [pytest.mark.skipif(not (HTML / 'index.html').exists(), reason='book not built (make book)'),
+              pytest.mark.skipif(CHROME is None, reason='chromium not installed (.ci/run installs it)')]
+
+
+def chrome(*args):
+    with tempfile.TemporaryDirectory() as profile:
+        r = subprocess.run([CHROME, '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+                            '--disable-background-networking', '--disable-component-update', '--disable-sync',
+                            f'--user-data-dir={profile}', '--virtual-time-budget=5000', *args],
+                           capture_output=True, text=True, timeout=120)
+    return r
+
+
+@pytest.fixture(scope='module')
+def site():
+    from mpox_nbdev.data import serve_folder
+    with serve_folder(HTML) as url: yield url
+
+
+def not_blank(png: Path) -> bool:
+    a = np.asarray(Image.open(png).convert('L'), dtype=float)
+    return a.std() > 5
+
+
+@pytest.mark.parametrize('page,must', [
+    ('index.html', ['mpox-nbdev', 'Best mean 10-fold test accuracy']),
+    ('results.html', ['Table 2 analogue', 'Table 3 analogue', 'Repeated-measures ANOVA', 'Tukey', 'Holm', 'Augmentation effect']),
+])
+def test_page_renders_tables_and_figures(site, page, must, tmp_path):
+    dom = chrome('--dump-dom', f'{site}/{page}').stdout
+    for text in must: assert text in dom, f'{page}: missing {text!r}'
+    assert '<table' in dom
+    if page == 'results.html':
+        imgs = re.findall(r'<img[^>]+src="([^"]+\.png)"', dom)
+        assert len(imgs) >= 5, imgs                               # confusions, search space, embeddings
+        for src in imgs: assert not_blank(HTML / src), src        # every figure has content
+    shot = tmp_path / 'shot.png'
+    chrome(f'--screenshot={shot}', '--window-size=1280,1600', f'{site}/{page}')
+    assert shot.exists() and not_blank(shot)
+    shutil.copy(shot, HTML.parent / f'screenshot_{Path(page).stem}.png')  # kept beside the build for a human look
