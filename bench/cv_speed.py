@@ -50,7 +50,7 @@ class Naive(kt.HyperModel):
         head = build_head(hp, BACKBONES[NAME].features, 4)
         bb = backbone(NAME); inp = keras.Input((size, size, 3))
         m = keras.Model(inp, head(bb(inp)))
-        m.compile(optimizer=head.optimizer.__class__(head.optimizer.learning_rate), loss='sparse_categorical_crossentropy', metrics=['accuracy'])
+        m.compile(optimizer=keras.optimizers.Adam(hp.get('lr')), loss='sparse_categorical_crossentropy', metrics=['accuracy'])
         return m
     def fit(self, hp, model, *a, **kw):
         kw['verbose'] = 0
