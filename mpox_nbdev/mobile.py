@@ -53,8 +53,8 @@ def card_markdown(cards: list[dict]) -> str:
     return '\n'.join(lines) + '\n'
 
 # %% ../nbs/11a_mobile.ipynb #b752d886
-def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all') -> dict:
-    "Table 4 per task (best run), default models + cards in models/, Table 5 latency; all written under results/mobile."
+def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all', table4: bool = True) -> dict:
+    "Table 4 per task (best run), default models + cards in models/, Table 5 latency, under results/mobile; `table4=False` reuses the committed per-fold Table 4."
     import numpy as np
     from mpox_nbdev.benchmark import count_flops, time_tflite
     from mpox_nbdev.export import (VARIANTS, best_backbone, models_dir, quantization_table, summarise_quantization,
@@ -68,8 +68,12 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all')
     cv = load_folds(results); qs, lat, cards = [], [], []
     for task in tasks:
         b, aug = best_backbone(task, results)
-        ensure_heads(task, b, aug, results, folds)
-        q = quantization_table(task, b, aug, folds); qs.append(q)
+        if table4:
+            ensure_heads(task, b, aug, results, folds)
+            q = quantization_table(task, b, aug, folds)
+        else:
+            q = pd.read_csv(out/'quantization_folds.csv').query('task == @task')
+        qs.append(q)
         summ = summarise_quantization(q).set_index('variant')
         int8_ok = abs(summ.loc['full_int8', 'accuracy_change_pts']) <= 1.0
         variant = 'full_int8' if int8_ok else 'float16'
