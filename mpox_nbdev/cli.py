@@ -44,6 +44,11 @@ def cmd_reproduce(a):
     from mpox_nbdev.figures import write_embeddings
     from mpox_nbdev.stats import run_statistics
     for b in sorted(set(st.backbone)): write_embeddings(b)
+    if not a.skip_gan:
+        from mpox_nbdev.gan import GAN_STEPS, run_gan_arm
+        g = run_gan_arm(folds=a.folds, seed=a.seed, steps=a.gan_steps or GAN_STEPS, ratio=a.gan_ratio, scheduler=a.scheduler,
+                        root=a.data_root, max_epochs=a.max_epochs, factor=a.factor)
+        print(g['runs'].to_string(index=False)); print('GAN arm: results/gan/{training,history,frechet,mpox_healthy}.csv')
     tables = run_statistics()
     print(f"statistics: {', '.join(f'results/stats/{k}.csv' for k in tables)}")
     if not a.skip_mobile:
@@ -121,16 +126,22 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument('--include-withdrawn', action='store_true', help="keep images their own authors withdrew (Ahsan's Google chickenpox)")
         s.add_argument('--out', type=Path, default=None, help='folder for manifest.csv (default data/ocsi)')
         if name == 'reproduce':
-            from mpox_nbdev.core import TASKS
+            from mpox_nbdev.core import ALL_TASKS, TASKS
+            from mpox_nbdev.experiment import AUGMENTS
             s.add_argument('--backbones', nargs='+', default=None, metavar='NAME',
                            help='backbones to run (default: every backbone whose ImageNet weights are on this machine)')
-            s.add_argument('--tasks', nargs='+', default=list(TASKS), choices=TASKS)
-            s.add_argument('--augments', nargs='+', default=['noaug', 'aug'], choices=['noaug', 'aug'])
+            s.add_argument('--tasks', nargs='+', default=list(TASKS), choices=ALL_TASKS,
+                           help='tasks of the grid (default: the paper\'s binary and multiclass)')
+            s.add_argument('--augments', nargs='+', default=['noaug', 'aug'], choices=AUGMENTS,
+                           help='augmentation modes of the grid (default: noaug aug; the GAN arm runs after it)')
             s.add_argument('--folds', type=lambda v: v if v == 'all' else [int(x) for x in v.split(',')], default='all',
                            help="'all' or a comma list such as 0,1 (default all)")
             s.add_argument('--max-epochs', type=int, default=6, help='Hyperband max epochs per trial (default 6: 10 trials a fold)')
             s.add_argument('--factor', type=int, default=3, help='Hyperband reduction factor (default 3)')
             s.add_argument('--skip-mobile', action='store_true', help='skip quantization tables, default models and latency')
+            s.add_argument('--skip-gan', action='store_true', help='skip the GAN arm (per-fold generators, gan runs, Mpox vs Healthy)')
+            s.add_argument('--gan-ratio', type=float, default=1.0, help='synthetic training images per real one in gan runs (default 1)')
+            s.add_argument('--gan-steps', type=int, default=None, help='generator training steps per fold (default mpox_nbdev.gan.GAN_STEPS)')
             s.add_argument('--scheduler', default=None, metavar='ADDRESS',
                            help="dask.distributed scheduler address (tcp://host:8786), or local:N for N parallel runs here; default: one at a time")
     return p

@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['CLASSES', 'BINARY_CLASSES', 'TASKS', 'project_root', 'data_root', 'MpoxError', 'DataError', 'ImageError',
-           'task_classes', 'task_labels', 'md5sum', 'seed_everything', 'limit_threads']
+__all__ = ['CLASSES', 'BINARY_CLASSES', 'TASKS', 'EXTRA_TASKS', 'ALL_TASKS', 'project_root', 'data_root', 'MpoxError',
+           'DataError', 'ImageError', 'task_classes', 'task_rows', 'task_labels', 'md5sum', 'seed_everything',
+           'limit_threads']
 
 # %% ../nbs/00_core.ipynb #3fe98a60
 def project_root() -> Path:
@@ -49,20 +50,30 @@ class ImageError(MpoxError, ValueError):
 # %% ../nbs/00_core.ipynb #57201951
 CLASSES = ['Acne', 'Chickenpox', 'Mpox', 'Healthy']
 BINARY_CLASSES = ['Mpox', 'Others']
-TASKS = ('binary', 'multiclass')
+TASKS = ('binary', 'multiclass')          # Campana et al.
+EXTRA_TASKS = ('mpox_healthy',)           # Yadav & Dabhi: Mpox vs Healthy only
+ALL_TASKS = TASKS + EXTRA_TASKS
 
 def task_classes(task: str) -> list[str]:
-    "Class names, in output order, for `task` ('binary' or 'multiclass')."
+    "Class names, in output order, for `task` ('binary', 'multiclass' or 'mpox_healthy'); index 0 is positive in 2-class tasks."
     if task == 'binary': return list(BINARY_CLASSES)
     if task == 'multiclass': return list(CLASSES)
-    raise ValueError(f"task must be one of {TASKS}, not {task!r}")
+    if task == 'mpox_healthy': return ['Mpox', 'Healthy']
+    raise ValueError(f"task must be one of {ALL_TASKS}, not {task!r}")
+
+def task_rows(labels, task: str) -> np.ndarray:
+    "Boolean mask of the images a task uses (all of them, except Mpox vs Healthy which leaves out acne and chickenpox)."
+    labels = np.asarray(labels)
+    return np.isin(labels, task_classes(task)) if task == 'mpox_healthy' else np.ones(len(labels), bool)
 
 def task_labels(labels, task: str) -> np.ndarray:
     "Integer targets for `labels` (4-class names) under `task`."
     labels = np.asarray(labels)
     if task == 'binary': return (labels != 'Mpox').astype(int)
-    idx = {c: i for i, c in enumerate(CLASSES)}
-    return np.array([idx[l] for l in labels])
+    idx = {c: i for i, c in enumerate(task_classes(task))}
+    odd = sorted(str(l) for l in set(labels) - set(idx))
+    if odd: raise ValueError(f"labels {odd} are not {task} classes {list(idx)}")
+    return np.array([idx[l] for l in labels], dtype=int)
 
 # %% ../nbs/00_core.ipynb #ee2b8080
 def md5sum(path, chunk: int = 1 << 20) -> str:

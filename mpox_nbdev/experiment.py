@@ -12,7 +12,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .augment import all_views
-from .core import project_root, seed_everything, task_classes, task_labels
+from .core import project_root, seed_everything, task_classes, task_labels, task_rows
 from .features import cache_dir, extract_features
 from .folds import fold_split, load_manifest
 from .metrics import classification_metrics
@@ -22,7 +22,7 @@ from .tuning import hyperband_search, prune_checkpoints
 __all__ = ['AUGMENTS', 'results_dir', 'run_dir', 'fold_data_id', 'head_path', 'run_fold', 'run_experiment', 'subset_manifest']
 
 # %% ../nbs/08a_experiment.ipynb #1ea98ae9
-AUGMENTS = ('noaug', 'aug')
+AUGMENTS = ('noaug', 'aug', 'gan')
 
 def results_dir() -> Path: return Path(os.environ.get('MPOX_RESULTS_DIR', project_root()/'results'))
 
@@ -38,27 +38,34 @@ def head_path(task: str, backbone: str, augment: str, fold: int, data_id: str) -
     return cache_dir()/'heads'/task/backbone/augment/f'fold{fold}-{data_id}.keras'
 
 def run_fold(manifest: pd.DataFrame, backbone: str, task: str, augment: str, fold: int, max_epochs: int = 6,
-             factor: int = 3, seed: int = 0, root=None, progress: bool = False):
+             factor: int = 3, seed: int = 0, root=None, progress: bool = False, gan_ratio: float = 1.0, gan_steps: int | None = None):
     "Tune and score one outer fold; return (row of folds.csv as a dict, predictions, every Hyperband trial)."
     if augment not in AUGMENTS: raise ValueError(f"augment must be one of {AUGMENTS}, not {augment!r}")
     seed_everything(seed)
     man = manifest.reset_index(drop=True)
-    train, val, test = fold_split(man, fold, seed)
+    keep = task_rows(man.label, task)
+    train, val, test = (d[keep[d.index]] for d in fold_split(man, fold, seed))
     tr, va, te = train.index.to_numpy(), val.index.to_numpy(), test.index.to_numpy()
     X = extract_features(man, backbone, root=root, progress=progress)
-    y = task_labels(man.label, task); classes = task_classes(task)
-    views = None
+    y = np.full(len(man), -1); y[keep] = task_labels(man.label[keep], task); classes = task_classes(task)
+    views, Xtr, ytr, extra = None, X[tr], y[tr], {}
     if augment == 'aug':
         views = {k: v[:, tr] for k, v in all_views(man, backbone, root=root, progress=progress).items()}
     data_id = fold_data_id(train, val)  # what the search saw
     project = cache_dir()/'tuner'/task/backbone/augment/f'fold{fold}-e{max_epochs}-f{factor}-s{seed}-{data_id}'
+    if augment == 'gan':
+        from mpox_nbdev.gan import GAN_STEPS, gan_training_features
+        gan_steps = gan_steps or GAN_STEPS
+        xs, ls = gan_training_features(man, train, fold, backbone, task, gan_ratio, seed, gan_steps, root)
+        Xtr, ytr = np.concatenate([Xtr, xs]), np.concatenate([ytr, task_labels(ls, task)])
+        project, extra = project.with_name(f'{project.name}-r{gan_ratio}-n{gan_steps}'), {'n_synthetic': len(xs)}
     t0 = time.time()
-    model, best, trials = hyperband_search((X[tr], y[tr]), (X[va], y[va]), len(classes), project, views,
+    model, best, trials = hyperband_search((Xtr, ytr), (X[va], y[va]), len(classes), project, views,
                                              max_epochs=max_epochs, factor=factor, seed=seed + fold)
     probs = model.predict(X[te], verbose=0)
     pred = probs.argmax(1)
     row = {'fold': fold, **classification_metrics(y[te], pred, task), **best, 'trials': len(trials),
-           'n_train': len(tr), 'n_val': len(va), 'n_test': len(te), 'wall_seconds': round(time.time() - t0, 2)}
+           'n_train': len(tr), 'n_val': len(va), 'n_test': len(te), **extra, 'wall_seconds': round(time.time() - t0, 2)}
     preds = pd.DataFrame({'file': test.file.to_numpy(), 'fold': fold, 'label': np.array(classes)[y[te]],
                           'pred': np.array(classes)[pred], **{f'p_{c}': probs[:, i] for i, c in enumerate(classes)}})
     heads = head_path(task, backbone, augment, fold, data_id); heads.parent.mkdir(parents=True, exist_ok=True)
@@ -68,17 +75,22 @@ def run_fold(manifest: pd.DataFrame, backbone: str, task: str, augment: str, fol
 
 # %% ../nbs/08a_experiment.ipynb #d24b12eb
 def run_experiment(backbone: str, task: str, augment: str, folds='all', max_epochs: int = 6, factor: int = 3,
-                   seed: int = 0, data_root=None, out_dir=None, manifest_path=None, progress: bool = True):
+                   seed: int = 0, data_root=None, out_dir=None, manifest_path=None, progress: bool = True,
+                   gan_ratio: float = 1.0, gan_steps: int | None = None):
     "Run (or resume) the configuration over `folds`; write and return (folds.csv, predictions.csv) frames."
     man = load_manifest(manifest_path, verify=True, root=data_root)
     folds = sorted(man.fold.unique()) if folds == 'all' else list(folds)
     out = Path(out_dir or run_dir(task, backbone, augment)); (out/'folds').mkdir(parents=True, exist_ok=True)
     params = dict(backbone=backbone, task=task, augment=augment, max_epochs=max_epochs, factor=factor, seed=seed,
                   manifest_md5=hashlib.md5(man.to_csv(index=False).encode()).hexdigest())
+    if augment == 'gan':
+        from mpox_nbdev.gan import GAN_STEPS
+        params.update(gan_ratio=gan_ratio, gan_steps=gan_steps or GAN_STEPS)
     for fold in tqdm(folds, desc=f'{backbone} {task} {augment}', disable=not progress):
         fj = out/'folds'/f'fold{fold}.json'
         if fj.exists() and json.loads(fj.read_text()).get('params') == params: continue  # done with these settings
-        row, preds, trials = run_fold(man, backbone, task, augment, int(fold), max_epochs, factor, seed, data_root)
+        row, preds, trials = run_fold(man, backbone, task, augment, int(fold), max_epochs, factor, seed, data_root,
+                                      gan_ratio=gan_ratio, gan_steps=gan_steps)
         tmp = fj.with_suffix('.tmp')
         tmp.write_text(json.dumps({'params': params, 'row': row, 'predictions': preds.to_dict('list'),
                                    'trials': trials.to_dict('list')}, default=float))

@@ -115,9 +115,9 @@ def summarise_quantization(q: pd.DataFrame) -> pd.DataFrame:
 def models_dir() -> Path: return project_root()/'models'
 
 def best_backbone(task: str, results=None) -> tuple[str, str]:
-    "(backbone, augment) with the best mean fold accuracy for `task` in the committed results."
+    "(backbone, augment) with the best mean fold accuracy for `task` among the paper's arms (noaug, aug) in the committed results."
     from mpox_nbdev.stats import load_folds
-    f = load_folds(results); f = f[f.task == task]
+    f = load_folds(results); f = f[(f.task == task) & f.augment.isin(['noaug', 'aug'])]  # gan needs a generator per fold
     m = f.groupby(['backbone', 'augment']).accuracy.mean()
     return m.idxmax()
 

@@ -12,7 +12,7 @@ from tqdm.auto import tqdm
 
 from .backbones import available_backbones
 from .core import TASKS, project_root
-from .experiment import AUGMENTS, run_dir
+from .experiment import run_dir
 
 # %% auto #0
 __all__ = ['TEMPLATE', 'run_is_complete', 'run_one', 'run_grid']
@@ -28,11 +28,15 @@ def run_is_complete(out: Path, params: dict, folds) -> bool:
     return all(done.get(k) == v for k, v in params.items()) and (folds == 'all' or done.get('folds') == list(folds))
 
 def run_one(backbone: str, task: str, augment: str, folds='all', max_epochs: int = 6, factor: int = 3, seed: int = 0,
-            results=None, data_root=None, manifest_path=None, force: bool = False) -> dict:
+            results=None, data_root=None, manifest_path=None, force: bool = False, gan_ratio: float = 1.0,
+            gan_steps: int | None = None) -> dict:
     "Execute the template for one configuration with papermill (unless already complete); return a status row."
     import papermill as pm
     out = run_dir(task, backbone, augment, results)
     params = dict(backbone=backbone, task=task, augment=augment, max_epochs=max_epochs, factor=factor, seed=seed)
+    if augment == 'gan':  # only gan runs carry these, so finished noaug/aug runs stay complete
+        from mpox_nbdev.gan import GAN_STEPS
+        params.update(gan_ratio=gan_ratio, gan_steps=gan_steps or GAN_STEPS)
     if not force and run_is_complete(out, params, folds): return {**params, 'status': 'skipped (complete)', 'seconds': 0}
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
@@ -43,10 +47,11 @@ def run_one(backbone: str, task: str, augment: str, folds='all', max_epochs: int
     return {**params, 'status': 'ran', 'seconds': round(time.time() - t0, 1)}
 
 # %% ../nbs/08b_grid.ipynb #688245a3
-def run_grid(backbones=None, tasks=TASKS, augments=AUGMENTS, scheduler: str | None = None, **kw) -> pd.DataFrame:
-    "Run every configuration; `backbones` defaults to all whose weights resolve here. `scheduler`: a dask address, or 'local:N' for N local workers."
-    backbones = list(backbones or available_backbones())
-    jobs = [dict(backbone=b, task=t, augment=a) for b in backbones for t in tasks for a in augments]
+def run_grid(backbones=None, tasks=TASKS, augments=('noaug', 'aug'), scheduler: str | None = None, jobs=None, **kw) -> pd.DataFrame:
+    "Run every configuration (or just `jobs`, dicts of backbone/task/augment); `backbones` defaults to all whose weights resolve here. `scheduler`: a dask address, or 'local:N' for N local workers."
+    if jobs is None:
+        backbones = list(backbones or available_backbones())
+        jobs = [dict(backbone=b, task=t, augment=a) for b in backbones for t in tasks for a in augments]
     if scheduler:
         import contextlib
         from dask.distributed import Client, LocalCluster, progress

@@ -26,7 +26,7 @@ def classification_metrics(y_true, y_pred, task: str) -> dict:
     with np.errstate(invalid='ignore', divide='ignore'):
         sens, spec = tp / (tp + fn), tn / (tn + fp)
         f1 = np.where(2*tp + fp + fn > 0, 2*tp / (2*tp + fp + fn), 0.0)
-    if task == 'binary':  # class 0 is Mpox, the positive class
+    if len(cm) == 2:  # binary and Mpox vs Healthy: class 0 is Mpox, the positive class
         s, p, f = sens[0], spec[0], f1[0]
     else:
         s, p, f = np.nanmean(sens), np.nanmean(spec), np.mean(f1)

@@ -13,8 +13,8 @@ import pingouin as pg
 from .experiment import results_dir
 
 # %% auto #0
-__all__ = ['METRICS', 'PAPER_ACCURACY', 'load_folds', 'shapiro', 'compare_backbones', 'augmentation_test', 'run_statistics',
-           'summary_table']
+__all__ = ['METRICS', 'AUGMENT_ORDER', 'PAPER_ACCURACY', 'load_folds', 'shapiro', 'compare_backbones', 'augmentation_test',
+           'run_statistics', 'summary_table']
 
 # %% ../nbs/09_stats.ipynb #12ea6034
 METRICS = ['accuracy', 'sensitivity', 'specificity', 'f1']
@@ -49,11 +49,11 @@ def compare_backbones(folds: pd.DataFrame, task: str, augment: str = 'noaug', dv
     return out
 
 # %% ../nbs/09_stats.ipynb #63c4daaa
-def augmentation_test(noaug, aug, alpha: float = 0.05) -> dict:
-    "Choose and run the paper's test for noaug vs aug fold accuracies; returns the test, why, statistic and p."
-    x, y = np.asarray(noaug, float), np.asarray(aug, float)
+def augmentation_test(a, b, alpha: float = 0.05, names=('noaug', 'aug')) -> dict:
+    "Choose and run the paper's test for two runs' fold accuracies (`a` e.g. noaug, `b` e.g. aug); returns the test, why, statistic and p."
+    x, y = np.asarray(a, float), np.asarray(b, float)
     _, px, nx = shapiro(x); _, py, ny = shapiro(y)
-    row = {'mean_noaug': x.mean(), 'mean_aug': y.mean(), 'shapiro_p_noaug': px, 'shapiro_p_aug': py, 'bartlett_p': np.nan}
+    row = {'mean_a': x.mean(), 'mean_b': y.mean(), 'shapiro_p_a': px, 'shapiro_p_b': py, 'bartlett_p': np.nan}
     if nx and ny:
         b = pg.homoscedasticity([x, y], method='bartlett').iloc[0]
         row['bartlett_p'] = float(b.pval)
@@ -63,11 +63,13 @@ def augmentation_test(noaug, aug, alpha: float = 0.05) -> dict:
                 'reason': 'both normal, ' + ('equal variances (Bartlett)' if equal else 'unequal variances (Bartlett)'),
                 'statistic': float(t['T']), 'p_val': float(t['p_val'])}
     u = pg.mwu(x, y).iloc[0]
-    which = ' and '.join(n for n, ok in (('noaug', nx), ('aug', ny)) if not ok)
+    which = ' and '.join(n for n, ok in zip(names, (nx, ny)) if not ok)
     return {**row, 'test': 'Wilcoxon rank-sum', 'reason': f'non-normal ({which}, Shapiro-Wilk)',
             'statistic': float(u['U_val']), 'p_val': float(u['p_val'])}
 
 # %% ../nbs/09_stats.ipynb #5a91287a
+AUGMENT_ORDER = ('noaug', 'aug', 'gan')
+
 def run_statistics(results=None, out=None) -> dict:
     "Compute every test from the folds.csv files and write results/stats/*.csv; return the tables."
     results = Path(results or results_dir()); out = Path(out or results/'stats'); out.mkdir(parents=True, exist_ok=True)
@@ -75,15 +77,20 @@ def run_statistics(results=None, out=None) -> dict:
     acc = {k: [] for k in ('normality', 'anova_rm', 'tukey', 'paired')}
     for task in sorted(folds.task.unique()):
         for k, v in compare_backbones(folds, task, 'noaug').items(): acc[k].append(v)
-    aug = []
+    aug, modes = [], []
     for (task, b), g in folds.groupby(['task', 'backbone']):
-        if {'noaug', 'aug'} <= set(g.augment):
-            for other in sorted(set(g.augment) - {'noaug'}):
-                aug.append({'task': task, 'backbone': b, 'comparison': f'noaug vs {other}',
-                            **augmentation_test(g[g.augment == 'noaug'].sort_values('fold').accuracy,
-                                                g[g.augment == other].sort_values('fold').accuracy)})
+        have = [m for m in AUGMENT_ORDER if m in set(g.augment)]
+        for i, m1 in enumerate(have):
+            for m2 in have[i + 1:]:
+                aug.append({'task': task, 'backbone': b, 'comparison': f'{m1} vs {m2}',
+                            **augmentation_test(g[g.augment == m1].sort_values('fold').accuracy,
+                                                g[g.augment == m2].sort_values('fold').accuracy, names=(m1, m2))})
+        if len(have) >= 3:
+            modes.append(pg.rm_anova(g, dv='accuracy', within='augment', subject='fold', detailed=False)
+                         .assign(task=task, backbone=b, modes=' '.join(have)))
     tables = {k: pd.concat(v, ignore_index=True) for k, v in acc.items() if v}
     tables['augmentation'] = pd.DataFrame(aug)
+    if modes: tables['augment_modes'] = pd.concat(modes, ignore_index=True)
     for k, v in tables.items(): v.to_csv(out/f'{k}.csv', index=False, float_format='%.6g', lineterminator='\n')
     return tables
 
@@ -101,6 +108,7 @@ def summary_table(folds: pd.DataFrame, task: str) -> pd.DataFrame:
     tab = pd.DataFrame({c: [f'{a:.3f} ± {b:.3f}' for a, b in zip(m[c], s[c])] for c in METRICS}, index=m.index)
     tab = tab.unstack('augment')
     tab.columns = [f'OCSI {met} ({aug})' for met, aug in tab.columns]
+    if task not in ('binary', 'multiclass'): return tab  # the paper has no numbers for other tasks
     col = 0 if task == 'binary' else 2
     paper = pd.DataFrame({f'MCSI accuracy (noaug, paper)': {k: v[col] for k, v in PAPER_ACCURACY.items()},
                           f'MCSI accuracy (aug, paper)': {k: v[col + 1] for k, v in PAPER_ACCURACY.items()}})
