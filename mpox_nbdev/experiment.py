@@ -19,7 +19,8 @@ from .metrics import classification_metrics
 from .tuning import hyperband_search, prune_checkpoints
 
 # %% auto #0
-__all__ = ['AUGMENTS', 'results_dir', 'run_dir', 'fold_data_id', 'head_path', 'run_fold', 'run_experiment', 'subset_manifest']
+__all__ = ['AUGMENTS', 'results_dir', 'run_dir', 'fold_data_id', 'gan_params', 'head_path', 'run_fold', 'run_experiment',
+           'subset_manifest']
 
 # %% ../nbs/08a_experiment.ipynb #1ea98ae9
 AUGMENTS = ('noaug', 'aug', 'gan')
@@ -32,6 +33,12 @@ def run_dir(task: str, backbone: str, augment: str, results=None) -> Path:
 def fold_data_id(train: pd.DataFrame, val: pd.DataFrame) -> str:
     "Short id of exactly which images a fold's search trained and validated on."
     return hashlib.sha1('|'.join([*train.md5, '/', *val.md5]).encode()).hexdigest()[:8]
+
+def gan_params(augment: str, gan_ratio: float = 1.0, gan_steps: int | None = None) -> dict:
+    "The settings only a gan run has (empty for noaug/aug, so their finished runs stay complete)."
+    if augment != 'gan': return {}
+    from mpox_nbdev.gan import GAN_STEPS
+    return dict(gan_ratio=gan_ratio, gan_steps=gan_steps or GAN_STEPS)
 
 def head_path(task: str, backbone: str, augment: str, fold: int, data_id: str) -> Path:
     "Where `run_fold` keeps the chosen head of a fold (in the cache, never committed)."
@@ -82,10 +89,8 @@ def run_experiment(backbone: str, task: str, augment: str, folds='all', max_epoc
     folds = sorted(man.fold.unique()) if folds == 'all' else list(folds)
     out = Path(out_dir or run_dir(task, backbone, augment)); (out/'folds').mkdir(parents=True, exist_ok=True)
     params = dict(backbone=backbone, task=task, augment=augment, max_epochs=max_epochs, factor=factor, seed=seed,
-                  manifest_md5=hashlib.md5(man.to_csv(index=False).encode()).hexdigest())
-    if augment == 'gan':
-        from mpox_nbdev.gan import GAN_STEPS
-        params.update(gan_ratio=gan_ratio, gan_steps=gan_steps or GAN_STEPS)
+                  manifest_md5=hashlib.md5(man.to_csv(index=False).encode()).hexdigest(),
+                  **gan_params(augment, gan_ratio, gan_steps))
     for fold in tqdm(folds, desc=f'{backbone} {task} {augment}', disable=not progress):
         fj = out/'folds'/f'fold{fold}.json'
         if fj.exists() and json.loads(fj.read_text()).get('params') == params: continue  # done with these settings

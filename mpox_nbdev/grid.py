@@ -12,7 +12,7 @@ from tqdm.auto import tqdm
 
 from .backbones import available_backbones
 from .core import TASKS, project_root
-from .experiment import run_dir
+from .experiment import gan_params, run_dir
 
 # %% auto #0
 __all__ = ['TEMPLATE', 'run_is_complete', 'run_one', 'run_grid']
@@ -33,10 +33,8 @@ def run_one(backbone: str, task: str, augment: str, folds='all', max_epochs: int
     "Execute the template for one configuration with papermill (unless already complete); return a status row."
     import papermill as pm
     out = run_dir(task, backbone, augment, results)
-    params = dict(backbone=backbone, task=task, augment=augment, max_epochs=max_epochs, factor=factor, seed=seed)
-    if augment == 'gan':  # only gan runs carry these, so finished noaug/aug runs stay complete
-        from mpox_nbdev.gan import GAN_STEPS
-        params.update(gan_ratio=gan_ratio, gan_steps=gan_steps or GAN_STEPS)
+    params = dict(backbone=backbone, task=task, augment=augment, max_epochs=max_epochs, factor=factor, seed=seed,
+                  **gan_params(augment, gan_ratio, gan_steps))
     if not force and run_is_complete(out, params, folds): return {**params, 'status': 'skipped (complete)', 'seconds': 0}
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()

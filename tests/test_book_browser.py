@@ -33,17 +33,21 @@ def not_blank(png: Path) -> bool:
     return a.std() > 5
 
 
+FIGURES = {'results.html': 5, 'gan.html': 2}  # at least this many non-blank figures
+
+
 @pytest.mark.parametrize('page,must', [
     ('index.html', ['mpox-nbdev', 'Best mean 10-fold test accuracy']),
     ('results.html', ['Table 2 analogue', 'Table 3 analogue', 'Repeated-measures ANOVA', 'Tukey', 'Holm', 'Augmentation effect']),
+    ('gan.html', ['Training cost', 'Fréchet', 'Mpox vs Healthy', 'across noaug, aug, gan', 'On OCSI']),
 ])
 def test_page_renders_tables_and_figures(site, page, must, tmp_path):
     dom = chrome('--dump-dom', f'{site}/{page}').stdout
     for text in must: assert text in dom, f'{page}: missing {text!r}'
     assert '<table' in dom
-    if page == 'results.html':
+    if page in FIGURES:
         imgs = re.findall(r'<img[^>]+src="([^"]+\.png)"', dom)
-        assert len(imgs) >= 5, imgs                               # confusions, search space, embeddings
+        assert len(imgs) >= FIGURES[page], imgs                   # results: confusions, search space, embeddings; gan: curves, samples
         for src in imgs: assert not_blank(HTML / src), src        # every figure has content
     shot = tmp_path / 'shot.png'
     chrome(f'--screenshot={shot}', '--window-size=1280,1600', f'{site}/{page}')
