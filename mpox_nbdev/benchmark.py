@@ -9,13 +9,14 @@ import re, time
 import numpy as np
 import pandas as pd
 
+from .export import TFLiteClassifier
+
 # %% auto #0
 __all__ = ['time_tflite', 'count_flops', 'parse_benchmark_log']
 
 # %% ../nbs/11_benchmark.ipynb #d2ce18f8
 def time_tflite(model, threads: int = 1, runs: int = 50, warmup: int = 10, seed: int = 0) -> dict:
     "Median and p90 latency (ms) of one TFLite model (bytes or path) with `threads` CPU threads."
-    from mpox_nbdev.export import TFLiteClassifier
     clf = TFLiteClassifier(model, num_threads=threads)
     x = np.random.default_rng(seed).integers(0, 255, (1, clf.size, clf.size, 3)).astype(np.float32)
     clf.it.set_tensor(clf.inp['index'], x)

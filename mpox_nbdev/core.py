@@ -4,15 +4,15 @@
 
 # %% ../nbs/00_core.ipynb #efd958c4
 from __future__ import annotations
-import hashlib, os, random
+import contextlib, hashlib, os, random
 from pathlib import Path
 
 import numpy as np
 
 # %% auto #0
-__all__ = ['CLASSES', 'BINARY_CLASSES', 'TASKS', 'EXTRA_TASKS', 'ALL_TASKS', 'project_root', 'data_root', 'MpoxError',
-           'DataError', 'ImageError', 'task_classes', 'task_rows', 'task_labels', 'md5sum', 'seed_everything',
-           'limit_threads']
+__all__ = ['CLASSES', 'BINARY_CLASSES', 'TASKS', 'EXTRA_TASKS', 'ALL_TASKS', 'project_root', 'MpoxError', 'DataError',
+           'ImageError', 'env_vars', 'quiet_native_logs', 'data_root', 'cache_dir', 'results_dir', 'models_dir',
+           'task_classes', 'task_rows', 'task_labels', 'md5sum', 'seed_everything', 'limit_threads']
 
 # %% ../nbs/00_core.ipynb #3fe98a60
 def project_root() -> Path:
@@ -21,18 +21,6 @@ def project_root() -> Path:
         for d in (start, *start.parents):
             if (d/'settings.ini').exists(): return d
     return Path.cwd()
-
-# %% ../nbs/00_core.ipynb #ecfe7c31
-def data_root(must_exist: bool = False) -> Path:
-    "The folder that image paths in manifests are relative to: `$MPOX_DATA_DIR`, else `../shared/data`, else a user cache."
-    env = os.environ.get('MPOX_DATA_DIR')
-    if env: root = Path(env).expanduser()
-    else:
-        shared = project_root().parent/'shared'/'data'
-        root = shared if shared.exists() else Path.home()/'.cache'/'mpox-nbdev'/'data'
-    if must_exist and not root.exists():
-        raise DataError(f"{root}: data root does not exist (set MPOX_DATA_DIR, or run `mpox fetch` to download the public sources)")
-    return root
 
 # %% ../nbs/00_core.ipynb #3cfc8cba
 class MpoxError(Exception):
@@ -46,6 +34,55 @@ class ImageError(MpoxError, ValueError):
     def __init__(self, path, reason):
         self.path, self.reason = str(path), reason
         super().__init__(f"{path}: {reason}")
+
+# %% ../nbs/00_core.ipynb #c0a1b2d7
+@contextlib.contextmanager
+def env_vars(**values):
+    "Set environment variables for the block (`None` unsets one) and restore the previous values afterwards."
+    old = {k: os.environ.get(k) for k in values}
+    def put(d):
+        for k, v in d.items():
+            if v is None: os.environ.pop(k, None)
+            else: os.environ[k] = str(v)
+    put(values)
+    try: yield
+    finally: put(old)
+
+@contextlib.contextmanager
+def quiet_native_logs():
+    "Send what C/C++ libraries write straight to file descriptor 2 (TensorFlow's and LiteRT's start-up notices) to /dev/null for the block."
+    import sys
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(os.devnull, 'wb') as null:
+        os.dup2(null.fileno(), 2)
+        try: yield
+        finally: sys.stderr.flush(); os.dup2(saved, 2); os.close(saved)
+
+# %% ../nbs/00_core.ipynb #ecfe7c31
+def data_root(must_exist: bool = False) -> Path:
+    "The folder that image paths in manifests are relative to: `$MPOX_DATA_DIR`, else `../shared/data`, else a user cache."
+    env = os.environ.get('MPOX_DATA_DIR')
+    if env: root = Path(env).expanduser()
+    else:
+        shared = project_root().parent/'shared'/'data'
+        root = shared if shared.exists() else Path.home()/'.cache'/'mpox-nbdev'/'data'
+    if must_exist and not root.exists():
+        raise DataError(f"{root}: data root does not exist (set MPOX_DATA_DIR, or run `mpox fetch` to download the public sources)")
+    return root
+
+# %% ../nbs/00_core.ipynb #c0a1b2d5
+def cache_dir() -> Path:
+    "Root of the computed caches: `$MPOX_CACHE_DIR` or `.cache/` in the project."
+    return Path(os.environ.get('MPOX_CACHE_DIR') or project_root()/'.cache')
+
+def results_dir() -> Path:
+    "Root of the results the book renders: `$MPOX_RESULTS_DIR` or `results/` in the project."
+    return Path(os.environ.get('MPOX_RESULTS_DIR') or project_root()/'results')
+
+def models_dir() -> Path:
+    "Where the shipped models and their cards live: `$MPOX_MODELS_DIR` or `models/` in the project."
+    return Path(os.environ.get('MPOX_MODELS_DIR') or project_root()/'models')
 
 # %% ../nbs/00_core.ipynb #57201951
 CLASSES = ['Acne', 'Chickenpox', 'Mpox', 'Healthy']
@@ -86,7 +123,6 @@ def md5sum(path, chunk: int = 1 << 20) -> str:
 def seed_everything(seed: int = 0):
     "Seed Python, NumPy and (if imported) TensorFlow, so runs repeat."
     random.seed(seed); np.random.seed(seed)
-    os.environ['PYTHONHASHSEED'] = str(seed)
     import sys
     if 'tensorflow' in sys.modules:
         import tensorflow as tf

@@ -13,7 +13,7 @@ import pandas as pd
 from PIL import Image
 from tqdm.auto import tqdm
 
-from .core import CLASSES, data_root, project_root
+from .core import CLASSES, cache_dir, data_root, project_root
 from .data import load_registry
 from .images import load_image
 
@@ -95,18 +95,13 @@ def near_duplicate_pairs(hashes: np.ndarray, thumbs: np.ndarray, max_hamming: in
     return sorted(found)
 
 def group_ids(n: int, pairs, names) -> list[str]:
-    "Union-find over `pairs`; each group is named after its alphabetically first member's name."
-    parent = list(range(n))
-    def find(a):
-        while parent[a] != a: parent[a] = parent[parent[a]]; a = parent[a]
-        return a
-    for a, b in pairs:
-        ra, rb = find(a), find(b)
-        if ra != rb: parent[max(ra, rb)] = min(ra, rb)
-    first = {}
-    for k in range(n): first.setdefault(find(k), []).append(names[k])
-    label = {r: min(v) for r, v in first.items()}
-    return [label[find(k)] for k in range(n)]
+    "Connected components of the graph whose edges are `pairs`; each group is named after its alphabetically first member's name."
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    e = np.asarray(list(pairs), dtype=int).reshape(-1, 2)
+    _, comp = connected_components(coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(n, n)), directed=False)
+    label = pd.Series(list(names)).groupby(comp).min()
+    return list(label[comp])
 
 # %% ../nbs/02_curation.ipynb #e7281725
 def acne_boxes(xml_path) -> np.ndarray:
@@ -184,7 +179,7 @@ def _crop_for(row, root: Path) -> tuple[str, str]:
 def curate(root=None, seed: int = 0, include_withdrawn: bool = False, cache=None, progress: bool = True):
     "Run the curation; return (chosen DataFrame with `file,label,source,md5,crop,crop_rule,group`, report dict)."
     root = Path(root or data_root(must_exist=True))
-    cache = cache or project_root()/'.cache'/'signatures.npz'
+    cache = cache or cache_dir()/'signatures.npz'
     df = candidates().sort_values('file', ignore_index=True)
     rep = {'candidates': df.groupby('label').size().to_dict()}
     h, t = signatures(df, root, cache=cache, progress=progress)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #442bb3e5
 from __future__ import annotations
-import csv, io, shutil, zipfile
+import shutil, zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -15,8 +15,8 @@ from .core import DataError, data_root, md5sum, project_root
 
 # %% auto #0
 __all__ = ['SOURCES', 'REGISTRY_COLUMNS', 'GITHUB_RAW', 'MCSI_DOI', 'MCSI_URL', 'MCSI_MD5', 'MCSI_DIAGNOSTIC', 'IMAGE_EXTS',
-           'registry_path', 'build_registry', 'load_registry', 'verify_files', 'fetch_sources', 'serve_folder',
-           'fetch_mcsi', 'parse_mcsi', 'make_mcsi_fixture']
+           'registry_path', 'build_registry', 'load_registry', 'file_problems', 'verify_files', 'fetch_sources',
+           'fetch_mcsi', 'parse_mcsi']
 
 # %% ../nbs/01_data.ipynb #6e25ac02
 SOURCES = {  # folder under the data root -> (repository, default commit) for files whose files.csv lacks one
@@ -82,17 +82,24 @@ def load_registry(path=None) -> pd.DataFrame:
     return pd.read_csv(path or registry_path(), dtype={'md5': str, 'origin_commit': str, 'status': str})
 
 # %% ../nbs/01_data.ipynb #a9112e2d
-def verify_files(rows: pd.DataFrame, root=None, progress: bool = False) -> None:
-    "Raise `DataError` naming each file of `rows` (columns `file`, `md5`) that is missing under `root` or has other bytes."
-    root = Path(root or data_root(must_exist=True))
+def file_problems(rows: pd.DataFrame, root=None, progress: bool = False) -> list[str]:
+    "One line per file of `rows` (columns `file`, `md5`) that is missing under `root`, unreadable, or has other bytes."
+    root = Path(root or data_root())
+    if not root.is_dir():
+        raise DataError(f"{root}: data root does not exist (set MPOX_DATA_DIR or --data-root, or run `mpox fetch` to download the sources)")
     bad = []
     for file, md5 in tqdm(list(zip(rows.file, rows.md5)), desc='verify md5', disable=not progress):
         p = root/file
-        if not p.exists(): bad.append(f"{p}: missing")
-        elif md5sum(p) != md5: bad.append(f"{p}: md5 mismatch (expected {md5})")
-    if bad:
-        more = f" (+{len(bad)-1} more)" if len(bad) > 1 else ''
-        raise DataError(bad[0] + more)
+        try:
+            if md5sum(p) != md5: bad.append(f"{p}: md5 mismatch (expected {md5})")
+        except FileNotFoundError: bad.append(f"{p}: missing")
+        except OSError as e: bad.append(f"{p}: cannot read ({e.strerror or e})")
+    return bad
+
+def verify_files(rows: pd.DataFrame, root=None, progress: bool = False) -> None:
+    "Raise `DataError` naming the first bad file of `rows` and how many more there are (`file_problems` lists them all)."
+    bad = file_problems(rows, root, progress)
+    if bad: raise DataError(bad[0] + (f" (+{len(bad)-1} more; `mpox verify` lists them)" if len(bad) > 1 else ''))
 
 # %% ../nbs/01_data.ipynb #9c6bb2be
 def fetch_sources(root=None, rows: pd.DataFrame | None = None, url_template: str = GITHUB_RAW, progress: bool = True) -> Path:
@@ -108,19 +115,6 @@ def fetch_sources(root=None, rows: pd.DataFrame | None = None, url_template: str
         except Exception as e:
             raise DataError(f"{dest}: download from {url_template.format(**r)} failed ({type(e).__name__}: {str(e).splitlines()[0]})") from e
     return root
-
-# %% ../nbs/01_data.ipynb #a4b08e79
-import contextlib, functools, http.server, threading
-
-@contextlib.contextmanager
-def serve_folder(folder):
-    "Serve `folder` over HTTP on 127.0.0.1 (a random free port) for the duration of the block; yields the base URL."
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *a, **k: None
-    srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
-    t = threading.Thread(target=srv.serve_forever, daemon=True); t.start()
-    try: yield f'http://127.0.0.1:{srv.server_address[1]}'
-    finally: srv.shutdown(); srv.server_close()
 
 # %% ../nbs/01_data.ipynb #842ac209
 MCSI_DOI = '10.5281/zenodo.8360076'
@@ -174,21 +168,3 @@ def parse_mcsi(folder) -> pd.DataFrame:
     files = [images.get(i) or images[Path(i).stem] for i in meta.img_id]
     return pd.DataFrame({'file': [str(p.relative_to(folder)) for p in files],
                          'label': meta.diagnostic.map(MCSI_DIAGNOSTIC), 'diagnostic': meta.diagnostic})
-
-# %% ../nbs/01_data.ipynb #81ab9af7
-def make_mcsi_fixture(path, per_class: int = 2, layout: str = 'expected') -> str:
-    "Write a small zip in MCSI's hypothesised layout (or a broken `layout`) to `path`; return its md5."
-    from PIL import Image
-    rows, buf = [], io.StringIO()
-    with zipfile.ZipFile(path, 'w') as z:
-        for d in MCSI_DIAGNOSTIC:
-            for i in range(per_class):
-                img_id = f'{d}_{i:03d}'
-                b = io.BytesIO(); Image.new('RGB', (8, 8), (40*i, 80, 120)).save(b, 'JPEG')
-                if layout != 'missing_image' or i: z.writestr(f'images/{img_id}.jpg', b.getvalue())
-                rows.append((img_id, d))
-        w = csv.writer(buf)
-        w.writerow(['image', 'diagnostic'] if layout == 'renamed_column' else ['img_id', 'diagnostic']); w.writerows(rows)
-        if layout != 'no_metadata': z.writestr('metadata.csv', buf.getvalue())
-        z.writestr('README.md', 'MCSI fixture (synthetic, for tests)')
-    return md5sum(path)

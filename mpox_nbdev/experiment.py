@@ -12,90 +12,75 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .augment import all_views
-from .core import project_root, seed_everything, task_classes, task_labels, task_rows
-from .features import cache_dir, extract_features
-from .folds import fold_split, load_manifest
+from .core import seed_everything, task_labels, task_rows
+from .features import extract_features
+from .folds import fold_split, load_manifest, subset_manifest
+from .gan import gan_training_features
 from .metrics import classification_metrics
+from .spec import RunSpec
 from .tuning import hyperband_search, prune_checkpoints
 
 # %% auto #0
-__all__ = ['AUGMENTS', 'results_dir', 'run_dir', 'fold_data_id', 'gan_params', 'head_path', 'run_fold', 'run_experiment',
-           'subset_manifest']
+__all__ = ['fold_data_id', 'task_split', 'run_fold', 'manifest_md5', 'run_experiment']
 
 # %% ../nbs/08a_experiment.ipynb #1ea98ae9
-AUGMENTS = ('noaug', 'aug', 'gan')
-
-def results_dir() -> Path: return Path(os.environ.get('MPOX_RESULTS_DIR', project_root()/'results'))
-
-def run_dir(task: str, backbone: str, augment: str, results=None) -> Path:
-    return Path(results or results_dir())/task/backbone/augment
-
 def fold_data_id(train: pd.DataFrame, val: pd.DataFrame) -> str:
     "Short id of exactly which images a fold's search trained and validated on."
     return hashlib.sha1('|'.join([*train.md5, '/', *val.md5]).encode()).hexdigest()[:8]
 
-def gan_params(augment: str, gan_ratio: float = 1.0, gan_steps: int | None = None) -> dict:
-    "The settings only a gan run has (empty for noaug/aug, so their finished runs stay complete)."
-    if augment != 'gan': return {}
-    from mpox_nbdev.gan import GAN_STEPS
-    return dict(gan_ratio=gan_ratio, gan_steps=gan_steps or GAN_STEPS)
+def task_split(manifest: pd.DataFrame, split: tuple, task: str) -> tuple:
+    "The (train, val, test) parts of a fold's `split` restricted to the images `task` uses."
+    keep = pd.Series(task_rows(manifest.label, task), index=manifest.index)
+    return tuple(d[keep[d.index].to_numpy()] for d in split)
 
-def head_path(task: str, backbone: str, augment: str, fold: int, data_id: str) -> Path:
-    "Where `run_fold` keeps the chosen head of a fold (in the cache, never committed)."
-    return cache_dir()/'heads'/task/backbone/augment/f'fold{fold}-{data_id}.keras'
-
-def run_fold(manifest: pd.DataFrame, backbone: str, task: str, augment: str, fold: int, max_epochs: int = 6,
-             factor: int = 3, seed: int = 0, root=None, progress: bool = False, gan_ratio: float = 1.0, gan_steps: int | None = None):
-    "Tune and score one outer fold; return (row of folds.csv as a dict, predictions, every Hyperband trial)."
-    if augment not in AUGMENTS: raise ValueError(f"augment must be one of {AUGMENTS}, not {augment!r}")
-    seed_everything(seed)
+# %% ../nbs/08a_experiment.ipynb #e0a10003
+def run_fold(spec: RunSpec, manifest: pd.DataFrame, fold: int, root=None, progress: bool = False):
+    "Tune and score one outer fold of `spec`; return (row of folds.csv as a dict, predictions, every Hyperband trial)."
+    seed_everything(spec.seed)
     man = manifest.reset_index(drop=True)
-    keep = task_rows(man.label, task)
-    train, val, test = (d[keep[d.index]] for d in fold_split(man, fold, seed))
+    split = fold_split(man, fold, spec.seed)
+    train, val, test = task_split(man, split, spec.task)
     tr, va, te = train.index.to_numpy(), val.index.to_numpy(), test.index.to_numpy()
-    X = extract_features(man, backbone, root=root, progress=progress)
-    y = np.full(len(man), -1); y[keep] = task_labels(man.label[keep], task); classes = task_classes(task)
+    X = extract_features(man, spec.backbone, root=root, progress=progress)
+    keep = task_rows(man.label, spec.task)
+    y = np.full(len(man), -1); y[keep] = task_labels(man.label[keep], spec.task)
     views, Xtr, ytr, extra = None, X[tr], y[tr], {}
-    if augment == 'aug':
-        views = {k: v[:, tr] for k, v in all_views(man, backbone, root=root, progress=progress).items()}
+    if spec.augment == 'aug':
+        views = {k: v[:, tr] for k, v in all_views(man, spec.backbone, root=root, progress=progress).items()}
+    if spec.augment == 'gan':
+        xs, ls = gan_training_features(man, split, fold, spec, root)
+        Xtr, ytr, extra = np.concatenate([Xtr, xs]), np.concatenate([ytr, task_labels(ls, spec.task)]), {'n_synthetic': len(xs)}
     data_id = fold_data_id(train, val)  # what the search saw
-    project = cache_dir()/'tuner'/task/backbone/augment/f'fold{fold}-e{max_epochs}-f{factor}-s{seed}-{data_id}'
-    if augment == 'gan':
-        from mpox_nbdev.gan import GAN_STEPS, gan_training_features
-        gan_steps = gan_steps or GAN_STEPS
-        xs, ls = gan_training_features(man, train, fold, backbone, task, gan_ratio, seed, gan_steps, root)
-        Xtr, ytr = np.concatenate([Xtr, xs]), np.concatenate([ytr, task_labels(ls, task)])
-        project, extra = project.with_name(f'{project.name}-r{gan_ratio}-n{gan_steps}'), {'n_synthetic': len(xs)}
     t0 = time.time()
-    model, best, trials = hyperband_search((Xtr, ytr), (X[va], y[va]), len(classes), project, views,
-                                             max_epochs=max_epochs, factor=factor, seed=seed + fold)
+    model, best, trials = hyperband_search((Xtr, ytr), (X[va], y[va]), len(spec.classes), spec.tuner_dir(fold, data_id), views,
+                                           max_epochs=spec.max_epochs, factor=spec.factor, seed=spec.seed + fold)
     probs = model.predict(X[te], verbose=0)
     pred = probs.argmax(1)
-    row = {'fold': fold, **classification_metrics(y[te], pred, task), **best, 'trials': len(trials),
+    row = {'fold': fold, **classification_metrics(y[te], pred, spec.task), **best, 'trials': len(trials),
            'n_train': len(tr), 'n_val': len(va), 'n_test': len(te), **extra, 'wall_seconds': round(time.time() - t0, 2)}
-    preds = pd.DataFrame({'file': test.file.to_numpy(), 'fold': fold, 'label': np.array(classes)[y[te]],
-                          'pred': np.array(classes)[pred], **{f'p_{c}': probs[:, i] for i, c in enumerate(classes)}})
-    heads = head_path(task, backbone, augment, fold, data_id); heads.parent.mkdir(parents=True, exist_ok=True)
-    model.save(heads)  # the fold's chosen head, for export and quantization (cache only: up to ~150 MB)
-    prune_checkpoints(project)
+    classes = np.array(spec.classes)
+    preds = pd.DataFrame({'file': test.file.to_numpy(), 'fold': fold, 'label': classes[y[te]], 'pred': classes[pred],
+                          **{f'p_{c}': probs[:, i] for i, c in enumerate(classes)}})
+    head = spec.head_path(fold, data_id); head.parent.mkdir(parents=True, exist_ok=True)
+    model.save(head)  # the fold's chosen head, for export and quantization (cache only: up to ~150 MB)
+    prune_checkpoints(spec.tuner_dir(fold, data_id))
     return row, preds, pd.DataFrame(trials).assign(fold=fold)
 
 # %% ../nbs/08a_experiment.ipynb #d24b12eb
-def run_experiment(backbone: str, task: str, augment: str, folds='all', max_epochs: int = 6, factor: int = 3,
-                   seed: int = 0, data_root=None, out_dir=None, manifest_path=None, progress: bool = True,
-                   gan_ratio: float = 1.0, gan_steps: int | None = None):
-    "Run (or resume) the configuration over `folds`; write and return (folds.csv, predictions.csv) frames."
+def manifest_md5(man: pd.DataFrame) -> str:
+    "md5 of a manifest's CSV text: run.json records which manifest a run used."
+    return hashlib.md5(man.to_csv(index=False).encode()).hexdigest()
+
+def run_experiment(spec: RunSpec, folds='all', data_root=None, out_dir=None, manifest_path=None, progress: bool = True):
+    "Run (or resume) `spec` over `folds`; write and return (folds.csv, predictions.csv) frames."
     man = load_manifest(manifest_path, verify=True, root=data_root)
     folds = sorted(man.fold.unique()) if folds == 'all' else list(folds)
-    out = Path(out_dir or run_dir(task, backbone, augment)); (out/'folds').mkdir(parents=True, exist_ok=True)
-    params = dict(backbone=backbone, task=task, augment=augment, max_epochs=max_epochs, factor=factor, seed=seed,
-                  manifest_md5=hashlib.md5(man.to_csv(index=False).encode()).hexdigest(),
-                  **gan_params(augment, gan_ratio, gan_steps))
-    for fold in tqdm(folds, desc=f'{backbone} {task} {augment}', disable=not progress):
+    out = Path(out_dir or spec.results_dir()); (out/'folds').mkdir(parents=True, exist_ok=True)
+    params = spec.params(manifest_md5=manifest_md5(man))
+    for fold in tqdm(folds, desc=spec.name, disable=not progress):
         fj = out/'folds'/f'fold{fold}.json'
         if fj.exists() and json.loads(fj.read_text()).get('params') == params: continue  # done with these settings
-        row, preds, trials = run_fold(man, backbone, task, augment, int(fold), max_epochs, factor, seed, data_root,
-                                      gan_ratio=gan_ratio, gan_steps=gan_steps)
+        row, preds, trials = run_fold(spec, man, int(fold), data_root)
         tmp = fj.with_suffix('.tmp')
         tmp.write_text(json.dumps({'params': params, 'row': row, 'predictions': preds.to_dict('list'),
                                    'trials': trials.to_dict('list')}, default=float))
@@ -111,9 +96,3 @@ def run_experiment(backbone: str, task: str, augment: str, folds='all', max_epoc
     trials_df.to_csv(out/'trials.csv', index=False, float_format='%.6g', lineterminator='\n')
     (out/'run.json').write_text(json.dumps({**params, 'folds': [int(f) for f in folds]}, indent=1) + '\n')
     return folds_df, preds_df
-
-# %% ../nbs/08a_experiment.ipynb #d6f50435
-def subset_manifest(man: pd.DataFrame, per_class_per_fold: int = 1, folds=range(4)) -> pd.DataFrame:
-    "A small manifest for smoke runs: the first `per_class_per_fold` images of each class in each of `folds`."
-    sub = man[man.fold.isin(list(folds))]
-    return sub.groupby(['fold', 'label'], group_keys=False).head(per_class_per_fold).reset_index(drop=True)

@@ -4,14 +4,20 @@
 
 # %% ../nbs/12_explain.ipynb #dcb39a4f
 from __future__ import annotations
-import numpy as np
+import json
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 from PIL import Image, ImageDraw
 
+from .backbones import BACKBONES
+from .core import data_root, results_dir
 from .export import fold_model
 from .folds import load_manifest
 from .images import load_array, parse_crop
+from .spec import RunSpec
+from .stats import best_run
 
 # %% auto #0
 __all__ = ['penultimate_layer', 'gradcam', 'gradcam_overlay', 'fig9_cases', 'write_fig9', 'explorer']
@@ -56,22 +62,17 @@ def fig9_cases(preds, classes) -> list:
 # %% ../nbs/12_explain.ipynb #98a3bf47
 def write_fig9(task: str = 'multiclass', results=None, tile: int = 160):
     "Fig 9 analogue for the best run of `task`: rows = classes, columns = correct | wrong; writes results/figures/fig9_<task>.png."
-    import json
-    import pandas as pd
-    from mpox_nbdev.core import data_root, task_classes
-    from mpox_nbdev.experiment import results_dir, run_dir
-    from mpox_nbdev.export import best_backbone
-    from mpox_nbdev.backbones import BACKBONES
     results = Path(results or results_dir())
-    b, aug = best_backbone(task, results)
-    preds = pd.read_csv(run_dir(task, b, aug, results)/'predictions.csv')
+    b, aug = best_run(task, results)
+    spec = RunSpec.from_run(RunSpec(b, task, aug).results_dir(results))
+    preds = pd.read_csv(spec.results_dir(results)/'predictions.csv')
     man = load_manifest().set_index('file'); size = BACKBONES[b].size
     models, panels, notes = {}, [], []
-    for c, ok, bad in fig9_cases(preds, task_classes(task)):
+    for c, ok, bad in fig9_cases(preds, spec.classes):
         row = []
         for case, kind in ((ok, 'correct'), (bad, 'wrong')):
             if case is None: row.append(Image.new('RGB', (2 * tile, tile + 22), 'white')); notes.append(f'{c}: no {kind} case'); continue
-            if case.fold not in models: models[case.fold] = fold_model(task, b, aug, int(case.fold))
+            if case.fold not in models: models[case.fold] = fold_model(spec, int(case.fold))
             img = load_array(data_root()/case.file, parse_crop(man.loc[case.file, 'crop']), size)
             cam, probs = gradcam(models[case.fold], img)
             small = np.asarray(Image.fromarray(img).resize((tile, tile)))
@@ -84,7 +85,7 @@ def write_fig9(task: str = 'multiclass', results=None, tile: int = 160):
         for j, p in enumerate(row): sheet.paste(p, (j * (W + 10), i * (H + 6)))
     out = results/'figures'; out.mkdir(parents=True, exist_ok=True)
     sheet.save(out/f'fig9_{task}.png', optimize=True)
-    cap = (f'{b} ({aug}), {task}: per class (rows: {", ".join(task_classes(task))}) one correct (left pair) and one wrong '
+    cap = (f'{b} ({aug}), {task}: per class (rows: {", ".join(spec.classes)}) one correct (left pair) and one wrong '
            f'(right pair) test image, each explained by the model of the fold that tested it. ' + '; '.join(notes))
     (out/f'fig9_{task}.json').write_text(json.dumps({'backbone': b, 'augment': aug, 'caption': cap}, indent=1) + '\n')
     return sheet
@@ -92,17 +93,13 @@ def write_fig9(task: str = 'multiclass', results=None, tile: int = 160):
 def explorer(task: str = 'multiclass', results=None):
     "ipywidgets explorer: choose a test image of the best run, see its prediction and Grad-CAM from its fold's model."
     import ipywidgets as W
-    import pandas as pd
     from IPython.display import display
-    from mpox_nbdev.core import data_root
-    from mpox_nbdev.experiment import results_dir, run_dir
-    from mpox_nbdev.export import best_backbone
-    from mpox_nbdev.backbones import BACKBONES
-    b, aug = best_backbone(task, results)
-    preds = pd.read_csv(run_dir(task, b, aug, results)/'predictions.csv'); man = load_manifest().set_index('file')
+    b, aug = best_run(task, results)
+    spec = RunSpec.from_run(RunSpec(b, task, aug).results_dir(results))
+    preds = pd.read_csv(spec.results_dir(results)/'predictions.csv'); man = load_manifest().set_index('file')
     def show(file):
         r = preds[preds.file == file].iloc[0]
         img = load_array(data_root()/file, parse_crop(man.loc[file, 'crop']), BACKBONES[b].size)
-        cam, probs = gradcam(fold_model(task, b, aug, int(r.fold)), img)
+        cam, probs = gradcam(fold_model(spec, int(r.fold)), img)
         display(gradcam_overlay(img, cam, caption=f'true {r.label} | pred {r.pred} ({probs.max():.2f}) | fold {r.fold}'))
     return W.interactive(show, file=W.Dropdown(options=list(preds.file)))

@@ -4,21 +4,27 @@
 
 # %% ../nbs/10_export.ipynb #ef4d5835
 from __future__ import annotations
-import json, os, tempfile, time
+import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from .augment import all_views
 from .backbones import BACKBONES, backbone
-from .core import MpoxError, data_root, project_root, task_classes, task_labels
-from .folds import load_manifest
+from .core import MpoxError, cache_dir, data_root, quiet_native_logs, task_labels
+from .experiment import fold_data_id
+from .features import extract_features
+from .folds import fold_split, load_manifest, train_val_split
 from .images import load_array, parse_crop
+from .metrics import classification_metrics
+from .spec import RunSpec
+from .tuning import UNITS, hyperband_search
 
 # %% auto #0
 __all__ = ['VARIANTS', 'PAPER_SIZES_MB', 'full_model', 'fold_model', 'to_tflite', 'TFLiteClassifier', 'quantization_table',
-           'summarise_quantization', 'models_dir', 'best_backbone', 'train_default_model']
+           'summarise_quantization', 'train_default_model']
 
 # %% ../nbs/10_export.ipynb #a72850e0
 def full_model(backbone_name: str, head, weights='imagenet'):
@@ -30,15 +36,13 @@ def full_model(backbone_name: str, head, weights='imagenet'):
     return keras.Model(bb.input, x, name=f'{backbone_name}_classifier')
 
 # %% ../nbs/10_export.ipynb #c445e6cc
-def fold_model(task: str, backbone_name: str, augment: str, fold: int, seed: int = 0):
-    "The full Keras model of one fold of a grid run: that fold's saved head on the backbone."
+def fold_model(spec: RunSpec, fold: int, manifest: pd.DataFrame | None = None):
+    "The full Keras model of one fold of run `spec`: that fold's saved head (see `run_fold`) on the backbone."
     import keras
-    from mpox_nbdev.experiment import fold_data_id, head_path
-    from mpox_nbdev.folds import fold_split
-    tr, va, _ = fold_split(load_manifest(), fold, seed)
-    hp = head_path(task, backbone_name, augment, fold, fold_data_id(tr, va))
-    if not hp.exists(): raise MpoxError(f'{hp}: no saved head for fold {fold}; rerun `mpox reproduce` for this configuration')
-    return full_model(backbone_name, keras.models.load_model(hp))
+    tr, va, _ = fold_split(load_manifest() if manifest is None else manifest.reset_index(drop=True), fold, spec.seed)
+    hp = spec.head_path(fold, fold_data_id(tr, va))
+    if not hp.exists(): raise MpoxError(f'{hp}: no saved head for fold {fold} of {spec.name}; rerun `mpox reproduce` for it')
+    return full_model(spec.backbone, keras.models.load_model(hp))
 
 # %% ../nbs/10_export.ipynb #4aa480fe
 VARIANTS = ('float32', 'float16', 'dynamic_int8', 'full_int8')
@@ -67,36 +71,46 @@ class TFLiteClassifier:
     "A TFLite classifier run with ai_edge_litert: `predict(images)` for uint8/float RGB batches at the model's size."
     def __init__(self, model, num_threads: int = 1):
         from ai_edge_litert.interpreter import Interpreter
-        kw = {'model_content': model} if isinstance(model, (bytes, bytearray)) else {'model_path': str(model)}
-        if isinstance(model, (str, Path)) and not Path(model).exists(): raise MpoxError(f'{model}: model file not found')
-        self.it = Interpreter(num_threads=num_threads, **kw); self.it.allocate_tensors()
-        self.inp, self.out = self.it.get_input_details()[0], self.it.get_output_details()[0]
+        name = 'model' if isinstance(model, (bytes, bytearray)) else str(model)
+        if not isinstance(model, (bytes, bytearray)):
+            p = Path(model)
+            if not p.exists(): raise MpoxError(f'{p}: model file not found')
+            if os.path.isdir(p): raise MpoxError(f'{p}: is a folder, not a TFLite model file')
+        kw = {'model_content': bytes(model)} if isinstance(model, (bytes, bytearray)) else {'model_path': str(model)}
+        try:
+            with quiet_native_logs(): self.it = Interpreter(num_threads=num_threads, **kw); self.it.allocate_tensors()
+        except (ValueError, RuntimeError) as e: raise MpoxError(f'{name}: not a TFLite model ({str(e).splitlines()[0][:80]})') from None
+        except OSError as e: raise MpoxError(f'{name}: cannot read the model ({e.strerror or e})') from None
+        ins, outs = self.it.get_input_details(), self.it.get_output_details()
+        if len(ins) != 1 or len(ins[0]['shape']) != 4 or ins[0]['shape'][-1] != 3 or ins[0]['shape'][1] != ins[0]['shape'][2]:
+            raise MpoxError(f'{name}: not an image classifier (expects one square RGB input, has {[list(i["shape"]) for i in ins]})')
+        self.inp, self.out = ins[0], outs[0]
         self.size = int(self.inp['shape'][1])
     def predict(self, x: np.ndarray) -> np.ndarray:
+        "Class probabilities, one row per image; renormalised, since an int8 softmax is quantized in steps of 1/256."
         out = []
         for img in np.asarray(x, np.float32):
             self.it.set_tensor(self.inp['index'], img[None]); self.it.invoke()
-            out.append(self.it.get_tensor(self.out['index'])[0].copy())
-        return np.stack(out)
+            out.append(self.it.get_tensor(self.out['index'])[0].astype(np.float64))
+        p = np.clip(np.stack(out), 0, None)
+        return p / np.maximum(p.sum(1, keepdims=True), 1e-12)
 
 # %% ../nbs/10_export.ipynb #8bc2be9e
-def quantization_table(task: str, backbone_name: str, augment: str, folds='all', n_calib: int = 64, progress=True) -> pd.DataFrame:
-    "Per fold and variant: file size (MB) and test metrics through ai_edge_litert."
-    from mpox_nbdev.folds import fold_split
-    from mpox_nbdev.metrics import classification_metrics
-    man = load_manifest(); size = BACKBONES[backbone_name].size; rows = []
+def quantization_table(spec: RunSpec, folds='all', n_calib: int = 64, progress=True, manifest: pd.DataFrame | None = None) -> pd.DataFrame:
+    "Per fold of run `spec` and per variant: file size (MB) and test metrics through ai_edge_litert."
+    man = load_manifest() if manifest is None else manifest.reset_index(drop=True); size = BACKBONES[spec.backbone].size; rows = []
     folds = sorted(man.fold.unique()) if folds == 'all' else folds
     imgs = np.stack([load_array(data_root()/f, parse_crop(c), size) for f, c in zip(man.file, man.crop)])
-    y = task_labels(man.label, task)
-    for k in tqdm(folds, desc=f'quantize {task} {backbone_name}', disable=not progress):
-        tr, _, te = fold_split(man, k)
-        m = fold_model(task, backbone_name, augment, k)
+    y = task_labels(man.label, spec.task)
+    for k in tqdm(folds, desc=f'quantize {spec.name}', disable=not progress):
+        tr, _, te = fold_split(man, k, spec.seed)
+        m = fold_model(spec, k, man)
         calib = imgs[np.random.default_rng(k).choice(tr.index.to_numpy(), min(n_calib, len(tr)), replace=False)]
         for v in VARIANTS:
             flat = to_tflite(m, v, calib)
             pred = TFLiteClassifier(flat).predict(imgs[te.index]).argmax(1)
-            rows.append({'task': task, 'backbone': backbone_name, 'augment': augment, 'fold': k, 'variant': v,
-                         'size_mb': round(len(flat) / 1e6, 3), **classification_metrics(y[te.index], pred, task)})
+            rows.append({'task': spec.task, 'backbone': spec.backbone, 'augment': spec.augment, 'fold': k, 'variant': v,
+                         'size_mb': round(len(flat) / 1e6, 3), **classification_metrics(y[te.index], pred, spec.task)})
     return pd.DataFrame(rows)
 
 # %% ../nbs/10_export.ipynb #100b65c6
@@ -112,30 +126,14 @@ def summarise_quantization(q: pd.DataFrame) -> pd.DataFrame:
     return t
 
 # %% ../nbs/10_export.ipynb #39203179
-def models_dir() -> Path: return project_root()/'models'
-
-def best_backbone(task: str, results=None) -> tuple[str, str]:
-    "(backbone, augment) with the best mean fold accuracy for `task` among the paper's arms (noaug, aug) in the committed results."
-    from mpox_nbdev.stats import load_folds
-    f = load_folds(results); f = f[(f.task == task) & f.augment.isin(['noaug', 'aug'])]  # gan needs a generator per fold
-    m = f.groupby(['backbone', 'augment']).accuracy.mean()
-    return m.idxmax()
-
-def train_default_model(task: str, backbone_name: str, augment: str, max_epochs: int = 6, seed: int = 0, max_units: int = 1024):
-    "Hyperband on all of OCSI (75/25 group split); returns (full Keras model, head, best hyper-parameters, val accuracy)."
-    import mpox_nbdev.tuning as tun
-    from mpox_nbdev.augment import all_views
-    from mpox_nbdev.features import cache_dir, extract_features
-    from mpox_nbdev.folds import train_val_split
+def train_default_model(spec: RunSpec, max_units: int = 1024):
+    "Hyperband for `spec` on all of OCSI (75/25 group split), head widths up to `max_units`; returns (full Keras model, head, best hyper-parameters, val accuracy)."
     man = load_manifest().reset_index(drop=True)
-    tr, va = train_val_split(man, seed=seed)
-    X = extract_features(man, backbone_name, progress=False); y = task_labels(man.label, task)
-    views = {k: v[:, tr.index] for k, v in all_views(man, backbone_name, progress=False).items()} if augment == 'aug' else None
-    old = tun.UNITS; tun.UNITS = tuple(u for u in old if u <= max_units)
-    try:
-        head, best, trials = tun.hyperband_search((X[tr.index], y[tr.index]), (X[va.index], y[va.index]), len(task_classes(task)),
-                                                  cache_dir()/'tuner'/'default'/f'{task}-{backbone_name}-{augment}-u{max_units}',
-                                                  views, max_epochs=max_epochs, seed=seed)
-    finally: tun.UNITS = old
+    tr, va = train_val_split(man, seed=spec.seed)
+    X = extract_features(man, spec.backbone, progress=False); y = task_labels(man.label, spec.task)
+    views = {k: v[:, tr.index] for k, v in all_views(man, spec.backbone, progress=False).items()} if spec.augment == 'aug' else None
+    project = cache_dir()/'tuner'/'default'/f'{spec.task}-{spec.backbone}-{spec.augment}-u{max_units}'
+    head, best, trials = hyperband_search((X[tr.index], y[tr.index]), (X[va.index], y[va.index]), len(spec.classes), project,
+                                          views, max_epochs=spec.max_epochs, seed=spec.seed, units=[u for u in UNITS if u <= max_units])
     val_acc = max(t['val_accuracy'] for t in trials)
-    return full_model(backbone_name, head), head, best, val_acc
+    return full_model(spec.backbone, head), head, best, val_acc

@@ -13,23 +13,20 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .backbones import BACKBONES, backbone, weights_id
-from .core import data_root, project_root
+from .core import cache_dir, data_root
 from .images import load_array, parse_crop
 
 # %% auto #0
-__all__ = ['cache_dir', 'feature_key', 'extract_features']
+__all__ = ['feature_key', 'backbone_model', 'extract_features']
 
 # %% ../nbs/05_features.ipynb #c160eea8
-def cache_dir() -> Path:
-    "Root of the computed caches: `$MPOX_CACHE_DIR` or `.cache/` in the project."
-    return Path(os.environ.get('MPOX_CACHE_DIR', project_root()/'.cache'))
-
 def feature_key(md5: str, crop: str, view: str = 'orig') -> str:
     "Content address of one image view's features (the backbone and weights id name the folder)."
     return hashlib.sha1(f'{md5}|{crop or ""}|{view}'.encode()).hexdigest()[:24]
 
 @functools.lru_cache(maxsize=2)
-def _model(name: str, weights: str | None):
+def backbone_model(name: str, weights: str | None = 'imagenet'):
+    "The backbone, built once per process (the two most recent are kept: building one takes seconds)."
     return backbone(name, weights)
 
 # %% ../nbs/05_features.ipynb #d376fed6
@@ -48,7 +45,7 @@ def extract_features(manifest: pd.DataFrame, name: str, view: str = 'orig', tran
         rows = manifest.iloc[idx]
         x = np.stack([load_array(root/f, parse_crop(c), spec.size) for f, c in zip(rows.file, rows.crop)])
         if transform is not None: x = np.stack([transform(a, r) for a, r in zip(x, rows.itertuples())])
-        feats = _model(name, weights).predict(x.astype(np.float32), verbose=0, batch_size=batch_size)
+        feats = backbone_model(name, weights).predict(x.astype(np.float32), verbose=0, batch_size=batch_size)
         for i, f in zip(idx, feats):
             tmp = folder/f'{keys[i]}.{os.getpid()}.tmp.npy'
             np.save(tmp, f.astype(np.float32)); os.replace(tmp, folder/f'{keys[i]}.npy')

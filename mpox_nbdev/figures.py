@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 
 from .core import CLASSES, task_classes
-from .experiment import results_dir
+from .core import results_dir
+from .features import extract_features
+from .folds import load_manifest
 
 # %% auto #0
 __all__ = ['HP_COLUMNS', 'COLORS', 'confusion_from_predictions', 'plot_confusions', 'plot_search_space', 'write_embeddings',
@@ -71,8 +73,6 @@ def plot_search_space(task: str, backbone: str, augment: str = 'aug', results=No
 def write_embeddings(backbone: str, results=None, manifest_path=None) -> pd.DataFrame:
     "PCA-3 of the backbone's cached features for the manifest; written to results/embeddings/<backbone>.csv."
     from sklearn.decomposition import PCA
-    from mpox_nbdev.features import extract_features
-    from mpox_nbdev.folds import load_manifest
     man = load_manifest(manifest_path)
     X = extract_features(man, backbone, progress=False)
     pca = PCA(3, random_state=0).fit(X)

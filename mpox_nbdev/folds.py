@@ -9,26 +9,28 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import StratifiedGroupKFold
 
 from .core import CLASSES, DataError, data_root
+from .data import verify_files
 from .curation import DATASET, curate, dataset_dir, near_duplicate_pairs, signatures
 
 # %% auto #0
 __all__ = ['MANIFEST_COLUMNS', 'stratified_folds', 'train_val_split', 'fold_split', 'manifest_path', 'build_manifest',
-           'load_manifest', 'cross_fold_near_duplicates']
+           'load_manifest', 'subset_manifest', 'cross_fold_near_duplicates']
 
 # %% ../nbs/03_folds.ipynb #4b9d777c
 def stratified_folds(labels, groups, k: int = 10, seed: int = 0) -> np.ndarray:
     "Outer fold (0..k-1) of each row: stratified by label, groups kept whole, seeded."
     labels, groups = np.asarray(labels), np.asarray(groups)
     fold = np.full(len(labels), -1)
+    from sklearn.model_selection import StratifiedGroupKFold  # imported when needed: the CLI starts faster
     cv = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed)
     for f, (_, test) in enumerate(cv.split(np.zeros(len(labels)), labels, groups)): fold[test] = f
     return fold
 
 def train_val_split(dev: pd.DataFrame, seed: int = 0, val_frac: float = 0.25):
     "Stratified group split of a development set into (train, val), `val_frac` of it for validation."
+    from sklearn.model_selection import StratifiedGroupKFold
     cv = StratifiedGroupKFold(n_splits=round(1 / val_frac), shuffle=True, random_state=seed)
     tr, va = next(cv.split(np.zeros(len(dev)), dev.label, dev.group))
     return dev.iloc[tr], dev.iloc[va]
@@ -58,10 +60,14 @@ def build_manifest(root=None, seed: int = 0, k: int = 10, include_withdrawn: boo
 def load_manifest(path=None, verify: bool = False, root=None) -> pd.DataFrame:
     "The committed manifest (crop as a string, '' for none); with `verify`, every file's md5 is checked under the data root."
     m = pd.read_csv(path or manifest_path(), dtype={'crop': str, 'md5': str}, keep_default_na=False)
-    if verify:
-        from mpox_nbdev.data import verify_files
-        verify_files(m, root)
+    if verify: verify_files(m, root)
     return m
+
+# %% ../nbs/03_folds.ipynb #f01d0002
+def subset_manifest(man: pd.DataFrame, per_class_per_fold: int = 1, folds=range(4)) -> pd.DataFrame:
+    "A small manifest for smoke runs: the first `per_class_per_fold` images of each class in each of `folds`."
+    sub = man[man.fold.isin(list(folds))]
+    return sub.groupby(['fold', 'label'], group_keys=False).head(per_class_per_fold).reset_index(drop=True)
 
 # %% ../nbs/03_folds.ipynb #1995c4ca
 def cross_fold_near_duplicates(manifest: pd.DataFrame, root=None, cache=None) -> list[tuple[str, str]]:

@@ -11,26 +11,27 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .core import CLASSES, data_root, seed_everything, task_classes
-from .features import cache_dir
-from .folds import fold_split, load_manifest
+from .backbones import BACKBONES
+from .core import CLASSES, cache_dir, data_root, seed_everything
+from .features import backbone_model, extract_features
+from .folds import fold_split
 from .images import load_array, parse_crop
+from .spec import GAN_STEPS, RunSpec
 
 # %% auto #0
-__all__ = ['GAN_SIZE', 'LATENT', 'GAN_STEPS', 'FD_BACKBONE', 'FD_SAMPLES', 'LeakError', 'gan_training_set', 'build_generator',
+__all__ = ['GAN_SIZE', 'LATENT', 'FD_BACKBONE', 'FD_SAMPLES', 'LeakError', 'gan_training_set', 'build_generator',
            'build_discriminator', 'diff_augment', 'train_gan', 'manifest_id', 'gan_dir', 'fold_generator',
            'sample_images', 'frechet_distance', 'kernel_distance', 'synthetic_features', 'gan_quality',
-           'gan_training_features', 'plot_gan_history', 'sample_sheet', 'build_gan_results', 'yadav_table',
-           'run_gan_arm', 'generator_leaks']
+           'gan_training_features', 'plot_gan_history', 'sample_sheet', 'generator_leaks']
 
 # %% ../nbs/13_gan.ipynb #365d46db
 GAN_SIZE, LATENT = 64, 128
 
 class LeakError(RuntimeError): "An image the generator must not see was about to reach it."
 
-def gan_training_set(manifest: pd.DataFrame, fold: int, seed: int = 0, size: int = GAN_SIZE, root=None):
-    "(uint8 images n×size×size×3, 4-class label indices, the rows) of fold `fold`'s training part — nothing else."
-    train, val, test = fold_split(manifest, fold, seed)
+def gan_training_set(manifest: pd.DataFrame, fold: int, seed: int = 0, size: int = GAN_SIZE, root=None, split=None):
+    "(uint8 images n×size×size×3, 4-class label indices, the rows) of fold `fold`'s training part (of `split` if given) — nothing else."
+    train, val, test = split or fold_split(manifest, fold, seed)
     for name, other in (('validation', val), ('test', test)):
         shared = (set(train.md5) & set(other.md5)) | (set(train.file) & set(other.file))
         if shared: raise LeakError(f"fold {fold}: {len(shared)} training image(s) also in the {name} set, e.g. {sorted(shared)[0]}")
@@ -92,8 +93,6 @@ def diff_augment(x, translation: float = 0.125, cutout: float = 0.5):
     return x * (1 - inside[:, 0, :, None] * inside[:, 1, None, :])[..., None]
 
 # %% ../nbs/13_gan.ipynb #e5564eef
-GAN_STEPS = 900
-
 def train_gan(x: np.ndarray, y: np.ndarray, steps: int = GAN_STEPS, seed: int = 0, batch_size: int = 32,
               lr: float = 2e-4, diffaug: bool = True, progress: bool = True):
     "Train a conditional DCGAN on uint8 images `x` with class indices `y`; return (generator, per-epoch history)."
@@ -132,19 +131,20 @@ def manifest_id(manifest: pd.DataFrame) -> str:
     "Short id of a manifest's images, crops and folds (which generators belong to which manifest)."
     return hashlib.sha1('|'.join(sorted(f'{m}:{c}:{f}' for m, c, f in zip(manifest.md5, manifest.crop, manifest.fold))).encode()).hexdigest()[:10]
 
-def gan_dir(manifest: pd.DataFrame, fold: int, seed: int = 0, steps: int = GAN_STEPS) -> Path:
+def gan_dir(manifest: pd.DataFrame, fold: int, seed: int = 0, steps: int = GAN_STEPS, split=None) -> Path:
     "Cache folder of fold `fold`'s generator: named by the exact training images, seed and steps."
-    train, _, _ = fold_split(manifest, fold, seed)
+    train = (split or fold_split(manifest, fold, seed))[0]
     tid = hashlib.sha1('|'.join(sorted(f'{m}:{c}' for m, c in zip(train.md5, train.crop))).encode()).hexdigest()[:8]
     return cache_dir()/'gan'/f'fold{fold}-{tid}-s{seed}-n{steps}'
 
-def fold_generator(manifest: pd.DataFrame, fold: int, seed: int = 0, steps: int = GAN_STEPS, root=None, progress: bool = True):
+def fold_generator(manifest: pd.DataFrame, fold: int, seed: int = 0, steps: int = GAN_STEPS, root=None, progress: bool = True,
+                   split=None):
     "(generator, meta) for outer fold `fold`: from the cache, or trained on that fold's training images and cached."
     import keras
-    fold = int(fold); d = gan_dir(manifest, fold, seed, steps)
+    fold = int(fold); split = split or fold_split(manifest, fold, seed); d = gan_dir(manifest, fold, seed, steps, split)
     if (d/'meta.json').exists():
         return keras.models.load_model(d/'generator.keras', compile=False), json.loads((d/'meta.json').read_text())
-    x, y, rows = gan_training_set(manifest, fold, seed, root=root)
+    x, y, rows = gan_training_set(manifest, fold, seed, root=root, split=split)
     t0, c0 = time.time(), time.process_time()
     G, hist = train_gan(x, y, steps=steps, seed=seed + fold, progress=progress)
     meta = {'fold': int(fold), 'seed': seed, 'steps': steps, 'manifest': manifest_id(manifest), 'epochs': int(hist.epoch.max()), 'n_train': len(x),
@@ -187,21 +187,19 @@ FD_BACKBONE, FD_SAMPLES = 'EfficientNetLite0', 100
 def _features(images: np.ndarray, name: str) -> np.ndarray:
     "Backbone features of uint8 images of any size (resized bilinearly to the backbone's input)."
     import tensorflow as tf
-    from mpox_nbdev.backbones import BACKBONES
-    from mpox_nbdev.features import _model
     s = BACKBONES[name].size
     x = tf.image.resize(tf.convert_to_tensor(images, tf.float32), (s, s), method='bilinear').numpy()
-    return _model(name, 'imagenet').predict(np.clip(x, 0, 255), verbose=0, batch_size=32)
+    return backbone_model(name).predict(np.clip(x, 0, 255), verbose=0, batch_size=32)
 
 def synthetic_features(manifest: pd.DataFrame, fold: int, name: str, n_per_class: dict, seed: int = 0,
-                       steps: int = GAN_STEPS, root=None) -> tuple[np.ndarray, np.ndarray]:
+                       steps: int = GAN_STEPS, root=None, split=None) -> tuple[np.ndarray, np.ndarray]:
     "(features, 4-class label names) of fold `fold`'s synthetic images under backbone `name`; cached beside the generator."
-    d = gan_dir(manifest, fold, seed, steps)
+    split = split or fold_split(manifest, fold, seed); d = gan_dir(manifest, fold, seed, steps, split)
     key = hashlib.sha1(json.dumps([name, sorted(n_per_class.items()), seed]).encode()).hexdigest()[:10]
     f = d/f'features-{name}-{key}.npz'
     if f.exists():
         z = np.load(f); return z['x'], z['y']
-    G, _ = fold_generator(manifest, fold, seed, steps, root)
+    G, _ = fold_generator(manifest, fold, seed, steps, root, split=split)
     xs, ys = [], []
     for c, n in n_per_class.items():
         if n: xs.append(_features(sample_images(G, CLASSES.index(c), n, seed + fold), name)); ys += [c] * n
@@ -223,15 +221,14 @@ def gan_quality(manifest: pd.DataFrame, folds='all', seed: int = 0, steps: int =
     """Fréchet and kernel distances to each fold's held-out images, per class: synthetic vs the real references,
     all three sources with as many images as the fold's training part has of the class. Per fold only: pooling
     folds would compare fold k's sources with other folds' held-out images, which were in fold k's training part."""
-    from mpox_nbdev.features import extract_features
     folds = sorted(manifest.fold.unique()) if folds == 'all' else list(folds)
     man = manifest.reset_index(drop=True)
     real = extract_features(man, FD_BACKBONE, root=root, progress=progress)
     real64 = extract_features(man, FD_BACKBONE, view=f'down{GAN_SIZE}', transform=_down_up(), root=root, progress=progress)
     rows = []
     for k in tqdm(folds, desc='GAN quality', disable=not progress):
-        train, _, test = fold_split(man, k, seed)
-        syn, lab = synthetic_features(man, k, FD_BACKBONE, {c: n_synthetic for c in CLASSES}, seed, steps, root)
+        split = fold_split(man, k, seed); train, _, test = split
+        syn, lab = synthetic_features(man, k, FD_BACKBONE, {c: n_synthetic for c in CLASSES}, seed, steps, root, split)
         for c in CLASSES:
             held, tr = test.index[test.label == c], train.index[train.label == c]
             sets = {'synthetic': syn[lab == c][:len(tr)], 'real': real[tr], 'real@64': real64[tr]}
@@ -241,13 +238,12 @@ def gan_quality(manifest: pd.DataFrame, folds='all', seed: int = 0, steps: int =
     return pd.DataFrame(rows)
 
 # %% ../nbs/13_gan.ipynb #59ff24e6
-def gan_training_features(manifest: pd.DataFrame, train: pd.DataFrame, fold: int, backbone: str, task: str,
-                          ratio: float = 1.0, seed: int = 0, steps: int = GAN_STEPS, root=None):
-    "(features, 4-class label names) of the synthetic images a gan run adds to fold `fold`'s training part."
-    counts = train.label.value_counts()
-    keep = task_classes(task) if task == 'mpox_healthy' else CLASSES
-    n = {c: int(round(ratio * counts.get(c, 0))) for c in CLASSES if c in keep}
-    return synthetic_features(manifest, fold, backbone, n, seed, steps, root)
+def gan_training_features(manifest: pd.DataFrame, split: tuple, fold: int, spec: RunSpec, root=None):
+    "(features, 4-class label names) of the synthetic images run `spec` adds to fold `fold`'s training part (`split[0]`)."
+    counts = split[0].label.value_counts()
+    keep = spec.classes if spec.task == 'mpox_healthy' else CLASSES
+    n = {c: int(round(spec.gan_ratio * counts.get(c, 0))) for c in CLASSES if c in keep}
+    return synthetic_features(manifest, fold, spec.backbone, n, spec.seed, spec.gan_steps, root, split)
 
 # %% ../nbs/13_gan.ipynb #ef1f3f53
 def plot_gan_history(history: pd.DataFrame):
@@ -279,64 +275,6 @@ def sample_sheet(G, real: np.ndarray, real_y: np.ndarray, n: int = 6, seed: int 
     axes[0, n // 2].set_title('real (training part)', fontsize=9); axes[0, n + n // 2].set_title('generated', fontsize=9)
     fig.subplots_adjust(wspace=.04, hspace=.04, left=.1)
     return fig
-
-def build_gan_results(manifest=None, folds='all', seed: int = 0, steps: int = GAN_STEPS, results=None, root=None,
-                      progress: bool = True) -> dict:
-    "Train/load every fold's generator; write results/gan/{training,history,frechet}.csv and figures/; return the tables."
-    import matplotlib; matplotlib.use('Agg')
-    from mpox_nbdev.experiment import results_dir
-    man = load_manifest() if manifest is None else manifest
-    folds = [int(k) for k in (sorted(man.fold.unique()) if folds == 'all' else folds)]
-    out = Path(results or results_dir())/'gan'; (out/'figures').mkdir(parents=True, exist_ok=True)
-    train_rows, hist = [], []
-    for k in tqdm(folds, desc='GAN per fold', disable=not progress):
-        _, meta = fold_generator(man, k, seed, steps, root, progress=False)
-        train_rows.append({k2: v for k2, v in meta.items() if k2 not in ('inputs', 'per_class')})
-        hist.append(pd.read_csv(gan_dir(man, k, seed, steps)/'history.csv'))
-    training, history = pd.DataFrame(train_rows), pd.concat(hist, ignore_index=True)
-    quality = gan_quality(man, folds, seed, steps, root=root, progress=progress)
-    training.to_csv(out/'training.csv', index=False, lineterminator='\n')
-    history.to_csv(out/'history.csv', index=False, float_format='%.5g', lineterminator='\n')
-    quality.to_csv(out/'frechet.csv', index=False, float_format='%.6g', lineterminator='\n')
-    plot_gan_history(history).savefig(out/'figures'/'losses.png', dpi=110)
-    G, _ = fold_generator(man, folds[0], seed, steps, root)
-    x, y, _ = gan_training_set(man, folds[0], seed, root=root)
-    sample_sheet(G, x, y, seed=seed).savefig(out/'figures'/f'samples_fold{folds[0]}.png', dpi=110)
-    return {'training': training, 'history': history, 'frechet': quality}
-
-# %% ../nbs/13_gan.ipynb #23dc58d4
-def yadav_table(results=None, task: str = 'mpox_healthy') -> pd.DataFrame:
-    "Precision, recall, F1, accuracy (positive class Mpox) per backbone × augmentation of `task`: fold mean and std."
-    from sklearn.metrics import precision_recall_fscore_support
-    from mpox_nbdev.experiment import results_dir
-    rows = []
-    for f in sorted(Path(results or results_dir()).glob(f'{task}/*/*/predictions.csv')):
-        for k, g in pd.read_csv(f).groupby('fold'):
-            p, r, f1, _ = precision_recall_fscore_support(g.label == 'Mpox', g.pred == 'Mpox', average='binary', zero_division=0)
-            rows.append({'backbone': f.parts[-3], 'augment': f.parts[-2], 'fold': k, 'precision': p, 'recall': r, 'f1': f1,
-                         'accuracy': (g.label == g.pred).mean()})
-    d = pd.DataFrame(rows)
-    if d.empty: return d
-    g = d.groupby(['backbone', 'augment'])[['precision', 'recall', 'f1', 'accuracy']]
-    out = g.mean().join(g.std(), rsuffix='_std').reset_index()
-    return out.assign(folds=g.size().to_numpy())
-
-# %% ../nbs/13_gan.ipynb #060b7481
-def run_gan_arm(folds='all', seed: int = 0, steps: int = GAN_STEPS, ratio: float = 1.0, scheduler=None,
-                results=None, root=None, progress: bool = True, **kw) -> dict:
-    "Generators + quality (results/gan), gan runs of each task's best backbone, Mpox vs Healthy in noaug/aug/gan."
-    from mpox_nbdev.core import TASKS
-    from mpox_nbdev.experiment import AUGMENTS, results_dir
-    from mpox_nbdev.export import best_backbone
-    from mpox_nbdev.grid import run_grid
-    out = build_gan_results(folds=folds, seed=seed, steps=steps, results=results, root=root, progress=progress)
-    jobs = [dict(backbone=best_backbone(t, results)[0], task=t, augment='gan') for t in TASKS]
-    jobs += [dict(backbone=FD_BACKBONE, task='mpox_healthy', augment=a) for a in AUGMENTS]
-    out['runs'] = run_grid(jobs=jobs, scheduler=scheduler, folds=folds, seed=seed, gan_ratio=ratio, gan_steps=steps,
-                           results=results, data_root=root, **kw)
-    out['mpox_healthy'] = yadav_table(results)
-    out['mpox_healthy'].to_csv(Path(results or results_dir())/'gan'/'mpox_healthy.csv', index=False, float_format='%.6g', lineterminator='\n')
-    return out
 
 # %% ../nbs/13_gan.ipynb #6782fe76
 def generator_leaks(manifest: pd.DataFrame, seed: int = 0) -> list[str]:

@@ -4,62 +4,62 @@
 
 # %% ../nbs/08b_grid.ipynb #509f72ad
 from __future__ import annotations
-import json, os, time
+import contextlib, json, os, time
 from pathlib import Path
 
 import pandas as pd
 from tqdm.auto import tqdm
 
 from .backbones import available_backbones
-from .core import TASKS, project_root
-from .experiment import gan_params, run_dir
+from .core import TASKS, env_vars, project_root
+from .spec import RunSpec
 
 # %% auto #0
-__all__ = ['TEMPLATE', 'run_is_complete', 'run_one', 'run_grid']
+__all__ = ['TEMPLATE', 'run_is_complete', 'run_one', 'paper_grid', 'run_grid']
 
 # %% ../nbs/08b_grid.ipynb #9b5bf7e7
 TEMPLATE = 'nbs/experiment.ipynb'
 
-def run_is_complete(out: Path, params: dict, folds) -> bool:
-    "True when `out` holds folds.csv for exactly these settings and folds."
-    rj = Path(out)/'run.json'
-    if not (rj.exists() and (Path(out)/'folds.csv').exists()): return False
+def run_is_complete(spec: RunSpec, folds='all', results=None) -> bool:
+    "True when `spec`'s results folder holds folds.csv for exactly these settings and folds."
+    out = spec.results_dir(results); rj = out/'run.json'
+    if not (rj.exists() and (out/'folds.csv').exists()): return False
     done = json.loads(rj.read_text())
-    return all(done.get(k) == v for k, v in params.items()) and (folds == 'all' or done.get('folds') == list(folds))
+    return all(done.get(k) == v for k, v in spec.params().items()) and (folds == 'all' or done.get('folds') == list(folds))
 
-def run_one(backbone: str, task: str, augment: str, folds='all', max_epochs: int = 6, factor: int = 3, seed: int = 0,
-            results=None, data_root=None, manifest_path=None, force: bool = False, gan_ratio: float = 1.0,
-            gan_steps: int | None = None) -> dict:
-    "Execute the template for one configuration with papermill (unless already complete); return a status row."
+# %% ../nbs/08b_grid.ipynb #9b5bf7ea
+def run_one(spec: RunSpec, folds='all', results=None, data_root=None, manifest_path=None, force: bool = False) -> dict:
+    "Execute the template for `spec` with papermill (unless already complete); return a status row."
     import papermill as pm
-    out = run_dir(task, backbone, augment, results)
-    params = dict(backbone=backbone, task=task, augment=augment, max_epochs=max_epochs, factor=factor, seed=seed,
-                  **gan_params(augment, gan_ratio, gan_steps))
-    if not force and run_is_complete(out, params, folds): return {**params, 'status': 'skipped (complete)', 'seconds': 0}
-    out.mkdir(parents=True, exist_ok=True)
+    row = {'run': spec.name, **spec.params()}
+    if not force and run_is_complete(spec, folds, results): return {**row, 'status': 'skipped (complete)', 'seconds': 0}
+    out = spec.results_dir(results); out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     pm.execute_notebook(str(project_root()/TEMPLATE), str(out/'experiment.ipynb'), kernel_name='python3',
-                        parameters=dict(params, folds=folds, out_dir=str(out), data_root=str(data_root) if data_root else None,
+                        parameters=dict(spec.fields(), folds=folds, out_dir=str(out), data_root=str(data_root) if data_root else None,
                                         manifest_path=str(manifest_path) if manifest_path else None),
                         cwd=str(project_root()/'nbs'), progress_bar=False)
-    return {**params, 'status': 'ran', 'seconds': round(time.time() - t0, 1)}
+    return {**row, 'status': 'ran', 'seconds': round(time.time() - t0, 1)}
 
 # %% ../nbs/08b_grid.ipynb #688245a3
-def run_grid(backbones=None, tasks=TASKS, augments=('noaug', 'aug'), scheduler: str | None = None, jobs=None, **kw) -> pd.DataFrame:
-    "Run every configuration (or just `jobs`, dicts of backbone/task/augment); `backbones` defaults to all whose weights resolve here. `scheduler`: a dask address, or 'local:N' for N local workers."
-    if jobs is None:
-        backbones = list(backbones or available_backbones())
-        jobs = [dict(backbone=b, task=t, augment=a) for b in backbones for t in tasks for a in augments]
-    if scheduler:
-        import contextlib
-        from dask.distributed import Client, LocalCluster, progress
-        local = scheduler.startswith('local')
-        n = int(scheduler.partition(':')[2] or 2) if local else 0
-        if local: os.environ['MPOX_TF_THREADS'] = str(max(1, (os.cpu_count() or 2) // n))  # no oversubscription
-        with (LocalCluster(n_workers=n, threads_per_worker=1, dashboard_address=None) if local else contextlib.nullcontext()) as lc:
-            with Client(lc.scheduler_address if local else scheduler) as c:
-                futs = [c.submit(run_one, **j, **kw, pure=False) for j in jobs]
-                rows = c.gather(futs)
-    else:
-        rows = [run_one(**j, **kw) for j in tqdm(jobs, desc='experiment grid')]
-    return pd.DataFrame(rows)
+def paper_grid(backbones=None, tasks=TASKS, augments=('noaug', 'aug'), base: RunSpec = RunSpec()) -> list[RunSpec]:
+    "The grid's specs: `base`'s budget and seed for each backbone (default: every one whose weights resolve here) × task × arm."
+    return [base.replace(backbone=b, task=t, augment=a) for b in (backbones or available_backbones()) for t in tasks for a in augments]
+
+def _cluster(scheduler: str):
+    "A context giving a dask scheduler address: a LocalCluster for 'local:N', the address itself otherwise."
+    if not scheduler.startswith('local'): return contextlib.nullcontext(scheduler)
+    from dask.distributed import LocalCluster
+    n = int(scheduler.partition(':')[2] or 2)
+    @contextlib.contextmanager
+    def local():
+        with env_vars(MPOX_TF_THREADS=max(1, (os.cpu_count() or 2) // n)):  # no oversubscription; restored on exit
+            with LocalCluster(n_workers=n, threads_per_worker=1, dashboard_address=None) as lc: yield lc.scheduler_address
+    return local()
+
+def run_grid(specs, scheduler: str | None = None, **kw) -> pd.DataFrame:
+    "Run every spec (`kw` go to `run_one`: folds, results, data_root, manifest_path, force); a status row each."
+    if not scheduler: return pd.DataFrame([run_one(s, **kw) for s in tqdm(specs, desc='experiment grid')])
+    from dask.distributed import Client
+    with _cluster(scheduler) as address, Client(address) as c:
+        return pd.DataFrame(c.gather([c.submit(run_one, s, **kw, pure=False) for s in specs]))

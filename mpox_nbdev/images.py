@@ -4,7 +4,7 @@
 
 # %% ../nbs/01a_images.ipynb #f51ae268
 from __future__ import annotations
-import warnings
+import stat, warnings
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +15,7 @@ from .core import ImageError
 ImageFile.LOAD_TRUNCATED_IMAGES = False  # a truncated file is an error, never half a picture
 
 # %% auto #0
-__all__ = ['FORMAT_EXTS', 'MAX_PIXELS', 'load_image', 'load_array', 'parse_crop', 'make_bad_corpus']
+__all__ = ['FORMAT_EXTS', 'MAX_PIXELS', 'load_image', 'load_array', 'parse_crop']
 
 # %% ../nbs/01a_images.ipynb #ebe90b67
 FORMAT_EXTS = {
@@ -40,9 +40,12 @@ def _to_rgb(im: Image.Image) -> Image.Image:
 def load_image(path, crop=None, max_pixels: int = MAX_PIXELS) -> Image.Image:
     "Open `path` as upright RGB (EXIF orientation applied), optionally cropped to `(x0, y0, x1, y1)`; `ImageError` if unusable."
     path = Path(path)
-    if not path.exists(): raise ImageError(path, 'no such file')
-    if path.is_dir(): raise ImageError(path, 'is a folder, not an image file')
-    if path.stat().st_size == 0: raise ImageError(path, 'empty file (0 bytes)')
+    try: st = path.stat()
+    except FileNotFoundError: raise ImageError(path, 'no such file') from None
+    except PermissionError: raise ImageError(path, 'permission denied (the file or a folder above it cannot be read)') from None
+    except OSError as e: raise ImageError(path, f'cannot read: {e.strerror or e}') from None
+    if stat.S_ISDIR(st.st_mode): raise ImageError(path, 'is a folder, not an image file')
+    if st.st_size == 0: raise ImageError(path, 'empty file (0 bytes)')
     try:
         with warnings.catch_warnings():
             warnings.simplefilter('error', Image.DecompressionBombWarning)
@@ -50,7 +53,8 @@ def load_image(path, crop=None, max_pixels: int = MAX_PIXELS) -> Image.Image:
     except UnidentifiedImageError: raise ImageError(path, 'not an image (format not recognised)') from None
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         raise ImageError(path, f'decompression bomb: pixel count exceeds {max_pixels:,}') from None
-    except OSError as e: raise ImageError(path, f'cannot open: {e}') from None
+    except PermissionError: raise ImageError(path, 'permission denied (the file cannot be read)') from None
+    except OSError as e: raise ImageError(path, f'cannot open: {e.strerror or e}') from None
     with im:
         fmt, (w, h) = im.format, im.size
         if fmt not in FORMAT_EXTS: raise ImageError(path, f'unsupported image format {fmt}')
@@ -82,34 +86,3 @@ def parse_crop(s) -> tuple | None:
     "A manifest crop cell (`'x0,y0,x1,y1'` or empty/NaN) as a tuple, or None."
     if s is None or (isinstance(s, float) and np.isnan(s)) or str(s).strip() == '': return None
     return tuple(int(v) for v in str(s).split(','))
-
-# %% ../nbs/01a_images.ipynb #4bb780d1
-def make_bad_corpus(folder) -> dict:
-    "Write a corpus of awkward and broken image files into `folder`; return {filename: expected reason or None if it must load}."
-    import io, struct
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(0)
-    rgb = Image.fromarray(rng.integers(0, 255, (40, 60, 3), dtype=np.uint8))
-    expect = {}
-    def save(name, im, fmt, ok=None, **kw): im.save(folder/name, fmt, **kw); expect[name] = ok
-    # usable files, each in an awkward mode
-    save('plain.jpg', rgb, 'JPEG')
-    save('gray.png', rgb.convert('L'), 'PNG')
-    save('palette.png', rgb.convert('P', palette=Image.ADAPTIVE), 'PNG')
-    pa = rgb.convert('P', palette=Image.ADAPTIVE); pa.info['transparency'] = 0; save('palette_transparent.png', pa, 'PNG')
-    rgba = rgb.convert('RGBA'); rgba.putalpha(128); save('alpha.png', rgba, 'PNG')
-    save('cmyk.jpg', rgb.convert('CMYK'), 'JPEG')
-    save('deep16.png', Image.fromarray((np.arange(40*60, dtype=np.uint16).reshape(40, 60) * 27).astype(np.uint16)), 'PNG')
-    exif = Image.Exif(); exif[0x0112] = 6  # orientation: rotate 90 CW to display
-    save('rotated_exif.jpg', rgb, 'JPEG', exif=exif.tobytes())
-    save('photo.jfif', rgb, 'JPEG')
-    # files that must be refused, with a word the message must contain
-    (folder/'empty.jpg').write_bytes(b''); expect['empty.jpg'] = 'empty file'
-    b = io.BytesIO(); rgb.save(b, 'JPEG'); (folder/'truncated.jpg').write_bytes(b.getvalue()[:len(b.getvalue())//2])
-    expect['truncated.jpg'] = 'truncated'
-    (folder/'notes.jpg').write_text('this is not a picture\n'); expect['notes.jpg'] = 'not an image'
-    rgb.save(folder/'png_named.jpg', 'PNG'); expect['png_named.jpg'] = 'does not match'
-    frames = [Image.new('RGB', (20, 20), (i*60, 0, 0)) for i in range(3)]
-    frames[0].save(folder/'animated.gif', save_all=True, append_images=frames[1:], duration=100); expect['animated.gif'] = 'animated'
-    Image.new('1', (10_000, 9_000)).save(folder/'bomb.png', 'PNG'); expect['bomb.png'] = 'decompression bomb'
-    return expect

@@ -6,7 +6,6 @@
 from __future__ import annotations
 import numpy as np
 import pandas as pd
-from sklearn.metrics import confusion_matrix
 
 from .core import task_classes
 
@@ -17,7 +16,9 @@ __all__ = ['confusion', 'classification_metrics']
 def confusion(y_true, y_pred, task: str) -> pd.DataFrame:
     "Confusion matrix with rows = true class, columns = predicted class, in the task's class order."
     cls = task_classes(task)
-    return pd.DataFrame(confusion_matrix(y_true, y_pred, labels=range(len(cls))), index=cls, columns=cls)
+    cm = np.zeros((len(cls), len(cls)), dtype=int)
+    np.add.at(cm, (np.asarray(y_true, int), np.asarray(y_pred, int)), 1)
+    return pd.DataFrame(cm, index=cls, columns=cls)
 
 def classification_metrics(y_true, y_pred, task: str) -> dict:
     "accuracy, sensitivity, specificity, f1 for integer targets/predictions under `task`."

@@ -7,25 +7,32 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from .core import TASKS, task_classes
-from .experiment import results_dir
+from .benchmark import count_flops, time_tflite
+from .core import TASKS, data_root, models_dir, results_dir
+from .experiment import fold_data_id, run_fold
+from .export import VARIANTS, quantization_table, summarise_quantization, to_tflite, train_default_model
+from .folds import fold_split, load_manifest
+from .images import load_array, parse_crop
+from .spec import RunSpec
+from .stats import best_run, load_folds
 
 # %% auto #0
-__all__ = ['ensure_heads', 'card_markdown', 'build_mobile_results']
+__all__ = ['ensure_heads', 'card_markdown', 'choose_variant', 'build_mobile_results']
 
 # %% ../nbs/11a_mobile.ipynb #9ed221ac
-def ensure_heads(task: str, backbone: str, augment: str, results=None, folds='all'):
-    "Re-run (deterministically) any fold of a finished grid run whose head is not in the cache."
-    from mpox_nbdev.experiment import fold_data_id, head_path, run_dir, run_fold
-    from mpox_nbdev.folds import fold_split, load_manifest
-    run = json.loads((run_dir(task, backbone, augment, results)/'run.json').read_text())
-    man = load_manifest()
-    for k in (run['folds'] if folds == 'all' else folds):
-        tr, va, _ = fold_split(man, k, run['seed'])
-        if not head_path(task, backbone, augment, k, fold_data_id(tr, va)).exists():
-            run_fold(man, backbone, task, augment, k, run['max_epochs'], run['factor'], run['seed'])
+def ensure_heads(spec: RunSpec, folds='all', results=None, manifest: pd.DataFrame | None = None) -> list[int]:
+    "Re-run (deterministically) every fold of `spec`'s finished run whose head is not in the cache; return the folds re-run."
+    done = json.loads((spec.results_dir(results)/'run.json').read_text())
+    man = load_manifest() if manifest is None else manifest.reset_index(drop=True)
+    todo = []
+    for k in (done['folds'] if folds == 'all' else folds):
+        tr, va, _ = fold_split(man, k, spec.seed)
+        if not spec.head_path(k, fold_data_id(tr, va)).exists():
+            run_fold(spec, man, k); todo.append(k)
+    return todo
 
 # %% ../nbs/11a_mobile.ipynb #24bbd14f
 def card_markdown(cards: list[dict]) -> str:
@@ -52,32 +59,29 @@ def card_markdown(cards: list[dict]) -> str:
               '- Mpox strains, stages and other look-alike conditions (measles, herpes, syphilis, molluscum) are not covered.']
     return '\n'.join(lines) + '\n'
 
+# %% ../nbs/11a_mobile.ipynb #24bbd14c
+def choose_variant(summary: pd.DataFrame, max_change_pts: float = 1.0) -> str:
+    "The variant to ship from a `summarise_quantization` table of one task: full int8 if within `max_change_pts`, else float16."
+    s = summary.set_index('variant')
+    return 'full_int8' if abs(s.loc['full_int8', 'accuracy_change_pts']) <= max_change_pts else 'float16'
+
 # %% ../nbs/11a_mobile.ipynb #b752d886
 def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all', table4: bool = True) -> dict:
     "Table 4 per task (best run), default models + cards in models/, Table 5 latency, under results/mobile; `table4=False` reuses the committed per-fold Table 4."
-    import numpy as np
-    from mpox_nbdev.benchmark import count_flops, time_tflite
-    from mpox_nbdev.export import (VARIANTS, best_backbone, models_dir, quantization_table, summarise_quantization,
-                                   to_tflite, train_default_model)
-    from mpox_nbdev.stats import load_folds
-    from mpox_nbdev.features import extract_features
-    from mpox_nbdev.folds import load_manifest
-    from mpox_nbdev.images import load_array, parse_crop
-    from mpox_nbdev.core import data_root
     results = Path(results or results_dir()); out = results/'mobile'; out.mkdir(parents=True, exist_ok=True)
     cv = load_folds(results); qs, lat, cards = [], [], []
     for task in tasks:
-        b, aug = best_backbone(task, results)
+        b, aug = best_run(task, results)
+        spec = RunSpec.from_run(RunSpec(b, task, aug).results_dir(results))
         if table4:
-            ensure_heads(task, b, aug, results, folds)
-            q = quantization_table(task, b, aug, folds)
+            ensure_heads(spec, folds, results)
+            q = quantization_table(spec, folds)
         else:
             q = pd.read_csv(out/'quantization_folds.csv').query('task == @task')
         qs.append(q)
         summ = summarise_quantization(q).set_index('variant')
-        int8_ok = abs(summ.loc['full_int8', 'accuracy_change_pts']) <= 1.0
-        variant = 'full_int8' if int8_ok else 'float16'
-        model, head, hp, val_acc = train_default_model(task, b, aug)
+        variant = choose_variant(summ.reset_index())
+        model, head, hp, val_acc = train_default_model(spec)
         man = load_manifest(); size = model.input.shape[1]
         calib = np.stack([load_array(data_root()/f, parse_crop(c), size) for f, c in zip(man.file[::4], man.crop[::4])])
         md = models_dir(); md.mkdir(exist_ok=True)
@@ -86,7 +90,7 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
         head.save(md/f'{task}.head.keras')  # for `mpox explain` (Grad-CAM needs the Keras graph)
         f = cv[(cv.task == task) & (cv.backbone == b) & (cv.augment == aug)]
         units = [hp[f'units_{i}'] for i in range(hp['n_layers'])]
-        card = {'task': task, 'file': f'models/{task}.tflite', 'classes': task_classes(task), 'backbone': b, 'augment': aug,
+        card = {'task': task, 'file': f'models/{task}.tflite', 'classes': spec.classes, 'backbone': b, 'augment': aug,
                 'input_size': int(size), 'variant': variant, 'size_mb': len(flats[variant]) / 1e6,
                 'head': f"{hp['n_layers']} dense layer(s) of {units} units, lr {hp['lr']:.2g}",
                 'hyperparameters': {k: v for k, v in hp.items() if not k.startswith('tuner/')}, 'validation_accuracy': val_acc,

@@ -4,53 +4,116 @@
 
 # %% ../nbs/12a_predict.ipynb #446372b7
 from __future__ import annotations
-import json
+import json, os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from PIL import Image
 from tqdm.auto import tqdm
 
-from .core import ImageError, MpoxError, project_root, task_classes
+from .core import ImageError, MpoxError, models_dir, quiet_native_logs, task_classes
 from .data import IMAGE_EXTS
-from .images import load_array
+from .explain import gradcam, gradcam_overlay
+from .export import TFLiteClassifier, full_model
+from .images import load_image
 
 # %% auto #0
-__all__ = ['SCAN_EXTS', 'default_model', 'model_card', 'find_images', 'screen']
+__all__ = ['SCAN_EXTS', 'OVERLAY_SUFFIXES', 'default_model', 'model_card', 'find_images', 'check_output', 'image_warnings',
+           'load_classifier', 'screen', 'explain_photo']
 
 # %% ../nbs/12a_predict.ipynb #3928f772
-def default_model(task: str) -> Path: return project_root()/'models'/f'{task}.tflite'
+def default_model(task: str) -> Path: return models_dir()/f'{task}.tflite'
 
 def model_card(model_path) -> dict:
     "The JSON card beside a model file, or {} if there is none."
     p = Path(model_path).with_suffix('.json')
-    return json.loads(p.read_text()) if p.exists() else {}
+    if not p.is_file(): return {}
+    try: return json.loads(p.read_text())
+    except (ValueError, OSError) as e: raise MpoxError(f"{p}: model card is not readable JSON ({str(e).splitlines()[0]})") from None
 
+# %% ../nbs/12a_predict.ipynb #3928f775
 SCAN_EXTS = (*IMAGE_EXTS, '.gif', '.heic', '.heif', '.mpo', '.jpe')  # looked at in folders; unusable ones get an error line
 
-def find_images(paths) -> list[Path]:
-    "Files as given, plus the image-like files (by extension) found recursively in folders, in a stable order."
-    out = []
+def find_images(paths) -> tuple[list[Path], list[str]]:
+    "(files as given plus the image-like files found recursively in folders, in a stable order; one-line errors)."
+    files, errors = [], []
     for p in map(Path, paths):
-        if p.is_dir(): out += sorted(f for f in p.rglob('*') if f.is_file() and f.suffix.lower() in SCAN_EXTS)
-        else: out.append(p)
+        if not os.path.isdir(p): files.append(p); continue  # a missing or unreadable file is reported when it is loaded
+        found = []
+        for d, subs, names in os.walk(p, onerror=lambda e: errors.append(f"{e.filename}: cannot read folder ({e.strerror.lower()})")):
+            subs.sort()
+            found += [Path(d)/n for n in sorted(names) if Path(n).suffix.lower() in SCAN_EXTS]
+        if not found: errors.append(f"{p}: no images found in this folder (looked for {', '.join(SCAN_EXTS)})")
+        files += found
+    return files, errors
+
+# %% ../nbs/12a_predict.ipynb #3928f778
+def check_output(path, option: str, suffixes=None) -> Path:
+    "Refuse an output path that cannot be written (missing folder, a folder itself, wrong suffix) before any work is done."
+    p = Path(path)
+    if suffixes and p.suffix.lower() not in suffixes: raise MpoxError(f"{option} {p}: must end in {' or '.join(suffixes)}")
+    if os.path.isdir(p): raise MpoxError(f"{option} {p}: is a folder; give a file name")
+    parent = p.parent if str(p.parent) else Path('.')
+    if not os.path.isdir(parent): raise MpoxError(f"{option} {p}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK): raise MpoxError(f"{option} {p}: folder {parent} is not writable")
+    return p
+
+# %% ../nbs/12a_predict.ipynb #3928f77b
+def image_warnings(im: Image.Image, size: int, path='') -> list[str]:
+    "One-line warnings for an image that will be screened but whose answer means little: too small, or nearly uniform."
+    out, (w, h) = [], im.size
+    if min(w, h) < size: out.append(f"{path}: {w}x{h} px is smaller than the model's {size}x{size} input; the answer is unreliable")
+    sd = float(np.asarray(im.convert('L'), np.float32).std())
+    if sd < 3: out.append(f"{path}: nearly uniform image (pixel std {sd:.1f}); is it a photo of skin?")
     return out
 
 # %% ../nbs/12a_predict.ipynb #7887a488
+def load_classifier(task: str = 'multiclass', model=None) -> tuple[TFLiteClassifier, list[str], Path]:
+    "(classifier, class names, model path) for `model` or the task's default model; one-line `MpoxError` if unusable."
+    path = Path(model or default_model(task))
+    if not path.exists():
+        hint = '(run `make reproduce` to build the default models, or pass --model)' if model is None else '(--model)'
+        raise MpoxError(f"{path}: model file not found {hint}")
+    clf = TFLiteClassifier(path)
+    classes = model_card(path).get('classes') or task_classes(task)
+    n_out = int(clf.out['shape'][-1])
+    if n_out != len(classes): raise MpoxError(f"{path}: the model has {n_out} outputs but {task} has {len(classes)} classes {classes}")
+    return clf, classes, path
+
 def screen(paths, task: str = 'multiclass', model=None, progress: bool = True):
-    "Classify every image under `paths`; returns (DataFrame file, prediction, p_<class>..., list of one-line errors)."
-    from mpox_nbdev.export import TFLiteClassifier
-    model = Path(model or default_model(task))
-    if not model.exists():
-        raise MpoxError(f"{model}: model file not found (run `make reproduce` to build the default models, or pass --model)")
-    clf = TFLiteClassifier(model)
-    classes = model_card(model).get('classes') or task_classes(task)
-    files = find_images(paths)
-    rows, errors = [], []
+    "Classify every image under `paths`; returns (DataFrame file, prediction, p_<class>..., one-line errors, one-line warnings)."
+    clf, classes, _ = load_classifier(task, model)
+    files, errors = find_images(paths)
+    rows, warns = [], []
     for f in tqdm(files, desc='screening', disable=not progress or len(files) < 2):
-        try: x = load_array(f, size=clf.size)
+        try: im = load_image(f)
         except ImageError as e: errors.append(str(e)); continue
+        warns += image_warnings(im, clf.size, f)
+        x = np.asarray(im.resize((clf.size, clf.size), Image.BILINEAR), np.uint8)
         p = clf.predict(x[None])[0]
         rows.append({'file': str(f), 'prediction': classes[int(np.argmax(p))], **{f'p_{c}': float(v) for c, v in zip(classes, p)}})
     cols = ['file', 'prediction', *[f'p_{c}' for c in classes]]
-    return pd.DataFrame(rows, columns=cols), errors
+    return pd.DataFrame(rows, columns=cols), errors, warns
+
+# %% ../nbs/12a_predict.ipynb #2f43f85d
+OVERLAY_SUFFIXES = ('.png', '.jpg', '.jpeg')
+
+def explain_photo(image, out, task: str = 'multiclass', model=None) -> dict:
+    "Write the Grad-CAM overlay of `image` to `out`; return {class, probability, probabilities, warnings}."
+    out = check_output(out, '--out', OVERLAY_SUFFIXES)
+    path = Path(model or default_model(task)); card = model_card(path)
+    head = path.with_suffix('.head.keras')
+    if not card or not head.exists():
+        raise MpoxError(f"{head}: explain needs the Keras head and the JSON card beside the model (run `make reproduce`)")
+    im = load_image(image)
+    warns = image_warnings(im, card['input_size'], image)
+    img = np.asarray(im.resize((card['input_size'],) * 2, Image.BILINEAR), np.uint8)
+    with quiet_native_logs():  # TensorFlow's start-up notices; errors still arrive as exceptions
+        import keras
+        model = full_model(card['backbone'], keras.models.load_model(head))
+    cam, probs = gradcam(model, img)
+    cls = card['classes']; k = int(np.argmax(probs))
+    caption = f"{cls[k]} {probs[k]:.2f} | " + ' '.join(f'{c} {p:.2f}' for c, p in zip(cls, probs))
+    gradcam_overlay(img, cam, caption=caption).save(out)
+    return {'class': cls[k], 'probability': float(probs[k]), 'probabilities': dict(zip(cls, map(float, probs))), 'warnings': warns}

@@ -8,16 +8,20 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pingouin as pg
 
-from .experiment import results_dir
+from .core import results_dir
 
 # %% auto #0
-__all__ = ['METRICS', 'AUGMENT_ORDER', 'PAPER_ACCURACY', 'load_folds', 'shapiro', 'compare_backbones', 'augmentation_test',
-           'run_statistics', 'summary_table']
+__all__ = ['METRICS', 'PAPER_ARMS', 'AUGMENT_ORDER', 'PAPER_ACCURACY', 'load_folds', 'best_runs', 'best_run', 'shapiro',
+           'compare_backbones', 'augmentation_test', 'run_statistics', 'summary_table']
 
 # %% ../nbs/09_stats.ipynb #12ea6034
 METRICS = ['accuracy', 'sensitivity', 'specificity', 'f1']
+
+def _pg():
+    "pingouin, imported on first use (it takes seconds; screening a photo never needs it)."
+    import pingouin
+    return pingouin
 
 def load_folds(results=None) -> pd.DataFrame:
     "All `folds.csv` under `results` as one long table with `task, backbone, augment` columns."
@@ -27,12 +31,30 @@ def load_folds(results=None) -> pd.DataFrame:
     if not parts: raise FileNotFoundError(f"{results}: no */*/*/folds.csv results yet (run `mpox reproduce`)")
     return pd.concat(parts, ignore_index=True)
 
+# %% ../nbs/09_stats.ipynb #5a700003
+PAPER_ARMS = ('noaug', 'aug')
+
+def best_runs(results=None, augments=PAPER_ARMS, folds: pd.DataFrame | None = None) -> pd.DataFrame:
+    "Per task, the run (backbone, augment) with the highest mean fold accuracy among `augments` (None: every arm), with its mean metrics."
+    f = load_folds(results) if folds is None else folds
+    if augments is not None: f = f[f.augment.isin(augments)]
+    m = f.groupby(['task', 'backbone', 'augment'])[METRICS].mean().reset_index()
+    m['tie'] = m.accuracy.round(4)  # fold accuracies are stored to 6 digits: equal counts of correct images must tie
+    m = m.sort_values(['task', 'tie', 'f1', 'backbone', 'augment'], ascending=[True, False, False, True, True])
+    return m.groupby('task').head(1).drop(columns='tie').reset_index(drop=True)
+
+def best_run(task: str, results=None, augments=PAPER_ARMS) -> tuple[str, str]:
+    "(backbone, augment) of `task`'s best run (see `best_runs`)."
+    b = best_runs(results, augments).set_index('task')
+    if task not in b.index: raise FileNotFoundError(f"no finished {task} runs among {augments} under {results or results_dir()}")
+    return b.backbone[task], b.augment[task]
+
 # %% ../nbs/09_stats.ipynb #a8963813
 def shapiro(x) -> tuple[float, float, bool]:
     "(W, p, normal at 5 %) — constant samples and samples of 3 or fewer count as non-normal (Shapiro-Wilk is undefined there)."
     x = np.asarray(x, float)
     if len(x) < 4 or np.ptp(x) == 0: return float('nan'), float('nan'), False  # pingouin needs > 3
-    r = pg.normality(x).iloc[0]
+    r = _pg().normality(x).iloc[0]
     return float(r.W), float(r.pval), bool(r.pval > 0.05)
 
 def compare_backbones(folds: pd.DataFrame, task: str, augment: str = 'noaug', dv: str = 'accuracy') -> dict:
@@ -43,9 +65,9 @@ def compare_backbones(folds: pd.DataFrame, task: str, augment: str = 'noaug', dv
     tag = lambda df: df.assign(task=task, augment=augment)[['task', 'augment', *df.columns]]
     out = {'normality': norm}
     if d.backbone.nunique() >= 2:
-        out['anova_rm'] = tag(pg.rm_anova(d, dv=dv, within='backbone', subject='fold', detailed=False))
-        out['tukey'] = tag(pg.pairwise_tukey(d, dv=dv, between='backbone'))
-        out['paired'] = tag(pg.pairwise_tests(d, dv=dv, within='backbone', subject='fold', padjust='holm'))
+        out['anova_rm'] = tag(_pg().rm_anova(d, dv=dv, within='backbone', subject='fold', detailed=False))
+        out['tukey'] = tag(_pg().pairwise_tukey(d, dv=dv, between='backbone'))
+        out['paired'] = tag(_pg().pairwise_tests(d, dv=dv, within='backbone', subject='fold', padjust='holm'))
     return out
 
 # %% ../nbs/09_stats.ipynb #63c4daaa
@@ -55,14 +77,14 @@ def augmentation_test(a, b, alpha: float = 0.05, names=('noaug', 'aug')) -> dict
     _, px, nx = shapiro(x); _, py, ny = shapiro(y)
     row = {'mean_a': x.mean(), 'mean_b': y.mean(), 'shapiro_p_a': px, 'shapiro_p_b': py, 'bartlett_p': np.nan}
     if nx and ny:
-        b = pg.homoscedasticity([x, y], method='bartlett').iloc[0]
+        b = _pg().homoscedasticity([x, y], method='bartlett').iloc[0]
         row['bartlett_p'] = float(b.pval)
         equal = bool(b.pval > alpha)
-        t = pg.ttest(x, y, correction=not equal).iloc[0]
+        t = _pg().ttest(x, y, correction=not equal).iloc[0]
         return {**row, 'test': 'Student t' if equal else 'Welch t',
                 'reason': 'both normal, ' + ('equal variances (Bartlett)' if equal else 'unequal variances (Bartlett)'),
                 'statistic': float(t['T']), 'p_val': float(t['p_val'])}
-    u = pg.mwu(x, y).iloc[0]
+    u = _pg().mwu(x, y).iloc[0]
     which = ' and '.join(n for n, ok in zip(names, (nx, ny)) if not ok)
     return {**row, 'test': 'Wilcoxon rank-sum', 'reason': f'non-normal ({which}, Shapiro-Wilk)',
             'statistic': float(u['U_val']), 'p_val': float(u['p_val'])}
@@ -86,7 +108,7 @@ def run_statistics(results=None, out=None) -> dict:
                             **augmentation_test(g[g.augment == m1].sort_values('fold').accuracy,
                                                 g[g.augment == m2].sort_values('fold').accuracy, names=(m1, m2))})
         if len(have) >= 3:
-            modes.append(pg.rm_anova(g, dv='accuracy', within='augment', subject='fold', detailed=False)
+            modes.append(_pg().rm_anova(g, dv='accuracy', within='augment', subject='fold', detailed=False)
                          .assign(task=task, backbone=b, modes=' '.join(have)))
     tables = {k: pd.concat(v, ignore_index=True) for k, v in acc.items() if v}
     tables['augmentation'] = pd.DataFrame(aug)

@@ -20,18 +20,18 @@ UNITS = (256, 512, 1024, 2048, 4096)
 def _hp_seed(seed: int, values: dict) -> int:
     return (seed * 1_000_003 + zlib.crc32(json.dumps(values, sort_keys=True, default=str).encode())) % 2**31
 
-def build_head(hp, n_features: int, n_classes: int, augment: bool = False, seed: int = 0):
-    "The dense head for hyper-parameters `hp` (a keras-tuner `HyperParameters`), compiled."
+def build_head(hp, n_features: int, n_classes: int, augment: bool = False, seed: int = 0, units=UNITS):
+    "The dense head for hyper-parameters `hp` (a keras-tuner `HyperParameters`), compiled; widths drawn from `units`."
     import keras
     from keras import layers as L
     n_layers = hp.Int('n_layers', 1, 3)
-    units = [hp.Choice(f'units_{i}', UNITS) for i in range(n_layers)]
+    widths = [hp.Choice(f'units_{i}', tuple(units)) for i in range(n_layers)]
     drops = [hp.Float(f'dropout_{i}', 0.0, 0.5) for i in range(n_layers)]
     lr = hp.Float('lr', 1e-6, 1e-3, sampling='log')
     if augment: hp.Choice('aug_level', AUG_LEVELS); hp.Choice('flip', FLIPS)
     keras.utils.set_random_seed(_hp_seed(seed, hp.values))
     x = inp = keras.Input((n_features,), name='features')
-    for i, (u, d) in enumerate(zip(units, drops)):
+    for i, (u, d) in enumerate(zip(widths, drops)):
         x = L.Dense(u, activation='relu', name=f'dense_{i}')(x)
         x = L.Dropout(d, name=f'dropout_{i}')(x)
     out = L.Dense(n_classes, activation='softmax', name='probs')(x)
@@ -55,11 +55,12 @@ def _best_at_end(cb):
 def _search_classes():
     import keras, keras_tuner as kt
     class HeadSearch(kt.HyperModel):
-        def __init__(self, train, val, n_classes, views=None, seed=0, batch_size=32):
+        def __init__(self, train, val, n_classes, views=None, seed=0, batch_size=32, units=UNITS):
             super().__init__()
             self.train, self.val, self.n_classes, self.views, self.seed, self.bs = train, val, n_classes, views, seed, batch_size
+            self.units = units
         def build(self, hp):
-            return build_head(hp, self.train[0].shape[1], self.n_classes, augment=self.views is not None, seed=self.seed)
+            return build_head(hp, self.train[0].shape[1], self.n_classes, augment=self.views is not None, seed=self.seed, units=self.units)
         def fit(self, hp, model, *args, **kw):
             kw['callbacks'] = [_best_at_end(c) for c in kw.get('callbacks', [])]
             x, y = self.train
@@ -71,11 +72,11 @@ def _search_classes():
     return HeadSearch
 
 def hyperband_search(train, val, n_classes: int, project_dir, views=None, max_epochs: int = 6, factor: int = 3,
-                     seed: int = 0, patience: int = 3, overwrite: bool = False):
-    "Run (or resume) Hyperband for the head; return (best model, best hyper-parameters, table of every trial)."
+                     seed: int = 0, patience: int = 3, overwrite: bool = False, units=UNITS):
+    "Run (or resume) Hyperband for the head (widths from `units`); return (best model, best hyper-parameters, table of every trial)."
     import keras, keras_tuner as kt
     project_dir = Path(project_dir)
-    tuner = kt.Hyperband(_search_classes()(train, val, n_classes, views, seed), objective='val_accuracy',
+    tuner = kt.Hyperband(_search_classes()(train, val, n_classes, views, seed, units=units), objective='val_accuracy',
                          max_epochs=max_epochs, factor=factor, seed=seed + 1, directory=str(project_dir.parent),
                          project_name=project_dir.name, overwrite=overwrite, max_consecutive_failed_trials=1)
     stop = keras.callbacks.EarlyStopping(monitor='val_loss', patience=patience, restore_best_weights=True)
@@ -84,7 +85,7 @@ def hyperband_search(train, val, n_classes: int, project_dir, views=None, max_ep
     try: model = tuner.get_best_models(1)[0]
     except (FileNotFoundError, OSError):  # a finished search whose checkpoints were pruned: search again from scratch
         if overwrite: raise
-        return hyperband_search(train, val, n_classes, project_dir, views, max_epochs, factor, seed, patience, overwrite=True)
+        return hyperband_search(train, val, n_classes, project_dir, views, max_epochs, factor, seed, patience, overwrite=True, units=units)
     trials = [{'trial': t.trial_id, 'status': t.status, 'val_accuracy': None if t.score is None else float(t.score),
                **t.hyperparameters.values} for _, t in sorted(tuner.oracle.trials.items())]
     return model, dict(best_hp.values), trials

@@ -24,7 +24,7 @@ def chrome(*args):
 
 @pytest.fixture(scope='module')
 def site():
-    from mpox_nbdev.data import serve_folder
+    from mpox_nbdev.testing import serve_folder
     with serve_folder(HTML) as url: yield url
 
 

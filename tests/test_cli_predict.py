@@ -19,7 +19,7 @@ def run(*args):
 def photos(tmp_path_factory):
     from mpox_nbdev.core import data_root
     from mpox_nbdev.folds import load_manifest
-    from mpox_nbdev.images import make_bad_corpus
+    from mpox_nbdev.testing import make_bad_corpus
     d = tmp_path_factory.mktemp('photos')
     expect = make_bad_corpus(d / 'mixed')
     man = load_manifest()

@@ -10,7 +10,7 @@ BIN = Path(sys.executable).parent
 
 def test_template_smoke_run_with_augmentation(tmp_path):
     from mpox_nbdev.folds import load_manifest
-    from mpox_nbdev.experiment import subset_manifest
+    from mpox_nbdev.folds import subset_manifest
     subset_manifest(load_manifest(), 2).to_csv(tmp_path / 'm.csv', index=False)
     out = tmp_path / 'run'
     r = subprocess.run([str(BIN / 'papermill'), str(ROOT / 'nbs/experiment.ipynb'), str(tmp_path / 'executed.ipynb'),
@@ -30,7 +30,7 @@ def test_template_smoke_run_with_augmentation(tmp_path):
 def test_template_smoke_run_gan_mpox_vs_healthy(tmp_path):
     "The gan arm end to end on a tiny manifest: a 3-step generator per fold, synthetic images only in training."
     from mpox_nbdev.folds import load_manifest
-    from mpox_nbdev.experiment import subset_manifest
+    from mpox_nbdev.folds import subset_manifest
     subset_manifest(load_manifest(), 2).to_csv(tmp_path / 'm.csv', index=False)
     out, env = tmp_path / 'run', {**os.environ, 'MPOX_CACHE_DIR': str(tmp_path / 'cache')}
     r = subprocess.run([str(BIN / 'papermill'), str(ROOT / 'nbs/experiment.ipynb'), str(tmp_path / 'executed.ipynb'),
