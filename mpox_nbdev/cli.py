@@ -16,7 +16,7 @@ from .core import data_root as default_data_root
 from .data import fetch_sources, file_problems, load_registry
 from .folds import build_manifest
 from .predict import check_output, explain_photo, load_classifier, screen
-from .spec import AUGMENTS, GAN_STEPS, RunSpec
+from .spec import ARMS, GAN_STEPS, RunSpec
 
 # %% auto #0
 __all__ = ['DATA_ROOT', 'TASK', 'MODEL', 'COMMANDS', 'fetch', 'verify', 'curate', 'reproduce', 'predict', 'explain', 'overview',
@@ -64,7 +64,7 @@ def reproduce(data_root: DATA_ROOT = None,
               out: Param('folder for manifest.csv (default data/ocsi)', Path) = None,
               backbones: Param('backbones to run (default: every backbone whose ImageNet weights are on this machine)', str, nargs='+') = None,
               tasks: Param("tasks of the grid", str, nargs='+', choices=ALL_TASKS) = TASKS,
-              augments: Param('arms of the grid (the GAN arm runs after it)', str, nargs='+', choices=AUGMENTS) = ('noaug', 'aug'),
+              augments: Param("arms of the grid: the paper's noaug and aug, the linear probes probe and probecv (the GAN arm runs after the grid)", str, nargs='+', choices=ARMS) = ('noaug', 'aug'),
               folds: Param("'all' or a comma list such as 0,1", _folds) = 'all',
               max_epochs: Param('Hyperband max epochs per trial (6: 10 trials a fold)', int) = 6,
               factor: Param('Hyperband reduction factor', int) = 3,

@@ -16,8 +16,9 @@ from .core import seed_everything, task_labels, task_rows
 from .features import extract_features
 from .folds import fold_split, load_manifest, subset_manifest
 from .gan import gan_training_features
-from .metrics import classification_metrics
-from .spec import RunSpec
+from .metrics import classification_metrics, operating_point, threshold_for_sensitivity
+from .probe import probe_search
+from .spec import PROBES, RunSpec
 from .tuning import hyperband_search, prune_checkpoints
 
 # %% auto #0
@@ -52,10 +53,16 @@ def run_fold(spec: RunSpec, manifest: pd.DataFrame, fold: int, root=None, progre
         Xtr, ytr, extra = np.concatenate([Xtr, xs]), np.concatenate([ytr, task_labels(ls, spec.task)]), {'n_synthetic': len(xs)}
     data_id = fold_data_id(train, val)  # what the search saw
     t0 = time.time()
-    model, best, trials = hyperband_search((Xtr, ytr), (X[va], y[va]), len(spec.classes), spec.tuner_dir(fold, data_id), views,
-                                           max_epochs=spec.max_epochs, factor=spec.factor, seed=spec.seed + fold)
+    if spec.augment in PROBES:
+        groups = man.group.to_numpy()[np.r_[tr, va]] if spec.augment == 'probecv' else None
+        model, best, trials, (s, ys) = probe_search((Xtr, ytr), (X[va], y[va]), len(spec.classes), spec.seed + fold, groups)
+    else:
+        model, best, trials = hyperband_search((Xtr, ytr), (X[va], y[va]), len(spec.classes), spec.tuner_dir(fold, data_id), views,
+                                               max_epochs=spec.max_epochs, factor=spec.factor, seed=spec.seed + fold)
     probs = model.predict(X[te], verbose=0)
     pred = probs.argmax(1)
+    if spec.augment in PROBES and len(spec.classes) == 2:  # the screening operating point: class 0 (Mpox) is positive
+        extra = {**extra, **operating_point(probs[:, 0], y[te] == 0, threshold_for_sensitivity(s[:, 0], ys == 0))}
     row = {'fold': fold, **classification_metrics(y[te], pred, spec.task), **best, 'trials': len(trials),
            'n_train': len(tr), 'n_val': len(va), 'n_test': len(te), **extra, 'wall_seconds': round(time.time() - t0, 2)}
     classes = np.array(spec.classes)

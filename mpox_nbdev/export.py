@@ -19,7 +19,8 @@ from .features import extract_features
 from .folds import fold_split, load_manifest, train_val_split
 from .images import load_array, parse_crop
 from .metrics import classification_metrics
-from .spec import RunSpec
+from .probe import probe_search
+from .spec import PROBES, RunSpec
 from .tuning import UNITS, hyperband_search
 
 # %% auto #0
@@ -127,13 +128,20 @@ def summarise_quantization(q: pd.DataFrame) -> pd.DataFrame:
 
 # %% ../nbs/10_export.ipynb #39203179
 def train_default_model(spec: RunSpec, max_units: int = 1024):
-    "Hyperband for `spec` on all of OCSI (75/25 group split), head widths up to `max_units`; returns (full Keras model, head, best hyper-parameters, val accuracy)."
+    """The head of arm `spec` trained on all of OCSI (a 75/25 stratified group split; `probecv`: inner CV on all of it),
+    Hyperband widths up to `max_units`. Returns (full Keras model, head, chosen settings, held-out accuracy,
+    (held-out scores, labels)) — the held-out predictions are what the binary operating point is chosen on."""
     man = load_manifest().reset_index(drop=True)
     tr, va = train_val_split(man, seed=spec.seed)
     X = extract_features(man, spec.backbone, progress=False); y = task_labels(man.label, spec.task)
-    views = {k: v[:, tr.index] for k, v in all_views(man, spec.backbone, progress=False).items()} if spec.augment == 'aug' else None
-    project = cache_dir()/'tuner'/'default'/f'{spec.task}-{spec.backbone}-{spec.augment}-u{max_units}'
-    head, best, trials = hyperband_search((X[tr.index], y[tr.index]), (X[va.index], y[va.index]), len(spec.classes), project,
-                                          views, max_epochs=spec.max_epochs, seed=spec.seed, units=[u for u in UNITS if u <= max_units])
-    val_acc = max(t['val_accuracy'] for t in trials)
-    return full_model(spec.backbone, head), head, best, val_acc
+    train, val, n = (X[tr.index], y[tr.index]), (X[va.index], y[va.index]), len(spec.classes)
+    if spec.augment in PROBES:
+        groups = man.group.to_numpy()[np.r_[tr.index, va.index]] if spec.augment == 'probecv' else None
+        head, best, trials, (s, ys) = probe_search(train, val, n, spec.seed, groups)
+    else:
+        views = {k: v[:, tr.index] for k, v in all_views(man, spec.backbone, progress=False).items()} if spec.augment == 'aug' else None
+        project = cache_dir()/'tuner'/'default'/f'{spec.task}-{spec.backbone}-{spec.augment}-u{max_units}'
+        head, best, trials = hyperband_search(train, val, n, project, views, max_epochs=spec.max_epochs, seed=spec.seed,
+                                              units=[u for u in UNITS if u <= max_units])
+        s, ys = head.predict(val[0], verbose=0), val[1]
+    return full_model(spec.backbone, head), head, best, float((s.argmax(1) == ys).mean()), (s, ys)

@@ -10,7 +10,7 @@ import pandas as pd
 from .core import task_classes
 
 # %% auto #0
-__all__ = ['confusion', 'classification_metrics']
+__all__ = ['confusion', 'classification_metrics', 'threshold_for_sensitivity', 'operating_point']
 
 # %% ../nbs/08_metrics.ipynb #95841c30
 def confusion(y_true, y_pred, task: str) -> pd.DataFrame:
@@ -32,3 +32,16 @@ def classification_metrics(y_true, y_pred, task: str) -> dict:
     else:
         s, p, f = np.nanmean(sens), np.nanmean(spec), np.mean(f1)
     return {'accuracy': float(tp.sum() / cm.sum()), 'sensitivity': float(s), 'specificity': float(p), 'f1': float(f)}
+
+# %% ../nbs/08_metrics.ipynb #0b0e0002
+def threshold_for_sensitivity(scores, positive, target: float = 0.90) -> float:
+    "The highest threshold t on `scores` (p of the positive class) such that `score >= t` catches at least `target` of the positives."
+    s = np.sort(np.asarray(scores, float)[np.asarray(positive, bool)])[::-1]
+    if not len(s): raise ValueError('no positive examples to choose a threshold on')
+    return float(s[int(np.ceil(target * len(s))) - 1])
+
+def operating_point(scores, positive, threshold: float) -> dict:
+    "Sensitivity, specificity and accuracy when `score >= threshold` is called positive."
+    call, pos = np.asarray(scores, float) >= threshold, np.asarray(positive, bool)
+    return {'op_threshold': float(threshold), 'op_sensitivity': float(call[pos].mean()) if pos.any() else float('nan'),
+            'op_specificity': float((~call[~pos]).mean()) if (~pos).any() else float('nan'), 'op_accuracy': float((call == pos).mean())}

@@ -13,14 +13,16 @@ import pandas as pd
 from .benchmark import count_flops, time_tflite
 from .core import TASKS, data_root, models_dir, results_dir
 from .experiment import fold_data_id, run_fold
-from .export import VARIANTS, quantization_table, summarise_quantization, to_tflite, train_default_model
+from .export import VARIANTS, full_model, quantization_table, summarise_quantization, to_tflite, train_default_model
 from .folds import fold_split, load_manifest
 from .images import load_array, parse_crop
-from .spec import RunSpec
-from .stats import best_run, load_folds
+from .metrics import threshold_for_sensitivity
+from .spec import AUGMENTS, PROBES, RunSpec
+from .stats import METRICS, best_runs, load_folds
 
 # %% auto #0
-__all__ = ['ensure_heads', 'card_markdown', 'choose_variant', 'build_mobile_results']
+__all__ = ['PHONE_LIMITS', 'ensure_heads', 'card_markdown', 'choose_variant', 'backbone_budgets', 'shipping_run',
+           'ensemble_summary', 'build_mobile_results']
 
 # %% ../nbs/11a_mobile.ipynb #9ed221ac
 def ensure_heads(spec: RunSpec, folds='all', results=None, manifest: pd.DataFrame | None = None) -> list[int]:
@@ -46,11 +48,24 @@ def card_markdown(cards: list[dict]) -> str:
         cv = c['cv_metrics']
         lines += [f"## `{c['file']}` — {c['task']}", '',
                   f"- classes: {', '.join(c['classes'])}; input: RGB {c['input_size']}×{c['input_size']}, 0–255, preprocessing inside",
-                  f"- backbone: {c['backbone']} (ImageNet, frozen) + dense head {c['head']}; augmentation: {c['augment']}",
+                  f"- backbone: {c['backbone']} (ImageNet, frozen) + {c['head']}; arm: {c['augment']}",
                   f"- format: TFLite {c['variant']}, {c['size_mb']:.2f} MB",
                   f"- 10-fold CV on OCSI (same backbone and search, float32): accuracy {cv['accuracy']:.3f} ± {cv['accuracy_std']:.3f}, "
                   f"sensitivity {cv['sensitivity']:.3f}, specificity {cv['specificity']:.3f}, F1 {cv['f1']:.3f}",
-                  f"- quantization effect on the folds ({c['variant']} vs float32): {c['quantization_change_pts']:+.2f} accuracy points", '']
+                  f"- quantization effect on the folds ({c['variant']} vs float32): {c['quantization_change_pts']:+.2f} accuracy points"]
+        if 'latency_ms' in c: lines += [f"- latency on this machine's CPU, one thread, median: {c['latency_ms']:.1f} ms"]
+        if 'selection' in c: lines += [f"- why this model: {c['selection']}"]
+        if 'threshold' in c:
+            op = c.get('operating_point', {})
+            lines += [f"- decision: Mpox when p(Mpox) ≥ {c['threshold']:.3f} (chosen on held-out predictions for sensitivity ≥ 0.90); "
+                      f"10-fold CV at the operating point: sensitivity {op.get('op_sensitivity', float('nan')):.3f}, "
+                      f"specificity {op.get('op_specificity', float('nan')):.3f}, accuracy {op.get('op_accuracy', float('nan')):.3f}"]
+        if 'ensemble' in c:
+            e = c['ensemble']
+            lines += [f"- an ensemble of {', '.join(e['backbones'])} ({e['arm']}, mean probability) would reach {e['accuracy']:.3f} "
+                      f"10-fold accuracy ({e['gain_pts']:+.1f} points) at {e['size_mb']:.1f} MB and {e['latency_ms']:.0f} ms (the three "
+                      f"backbones' int8 files and one-thread latencies added up)"]
+        lines += ['']
     lines += ['## Limits', '',
               '- Sources differ by class (stock photos for healthy skin, ACNE04 clinic photos for acne, web photos for mpox and '
               'chickenpox): the model can key on photographic style, watermarks or background rather than on the lesion.',
@@ -65,13 +80,55 @@ def choose_variant(summary: pd.DataFrame, max_change_pts: float = 1.0) -> str:
     s = summary.set_index('variant')
     return 'full_int8' if abs(s.loc['full_int8', 'accuracy_change_pts']) <= max_change_pts else 'float16'
 
+# %% ../nbs/11a_mobile.ipynb #b752d881
+PHONE_LIMITS = {'size_mb': 6.0, 'median_ms': 10.0, 'change_pts': 1.0}
+
+def backbone_budgets(backbones, n_calib: int = 16, seed: int = 0) -> pd.DataFrame:
+    "Per backbone: size (MB) and one-thread median latency (ms) of backbone + linear head in full int8, and whether it fits `PHONE_LIMITS`."
+    import keras
+    man = load_manifest(); rows = []
+    for b in backbones:
+        inp = keras.Input((1280,)); head = keras.Model(inp, keras.layers.Dense(2, activation='softmax')(inp))
+        m = full_model(b, head); size = m.input.shape[1]
+        calib = np.stack([load_array(data_root()/f, parse_crop(c), size) for f, c in zip(man.file[:n_calib], man.crop[:n_calib])])
+        flat = to_tflite(m, 'full_int8', calib)
+        t = time_tflite(flat, 1, seed=seed)
+        rows.append({'backbone': b, 'input_size': int(size), 'size_mb': round(len(flat) / 1e6, 3), 'median_ms': round(t['median_ms'], 2),
+                     'fits': len(flat) / 1e6 <= PHONE_LIMITS['size_mb'] and t['median_ms'] <= PHONE_LIMITS['median_ms']})
+    return pd.DataFrame(rows)
+
+def shipping_run(task: str, budgets: pd.DataFrame, results=None) -> tuple[str, str]:
+    "(backbone, arm) to ship for `task`: the best mean 10-fold accuracy among the runs whose backbone fits the phone (no gan)."
+    ok = set(budgets[budgets.fits].backbone)
+    if not ok: raise ValueError(f'no backbone fits {PHONE_LIMITS}: {budgets.to_dict("records")}')
+    f = load_folds(results); f = f[(f.task == task) & f.backbone.isin(ok)]
+    b = best_runs(folds=f, augments=[a for a in AUGMENTS + PROBES if a != 'gan']).iloc[0]
+    return b.backbone, b.augment
+
+# %% ../nbs/11a_mobile.ipynb #b752d884
+def ensemble_summary(task: str, arm: str, budgets: pd.DataFrame, results=None) -> dict:
+    "Accuracy of the mean-probability ensemble of `arm` over every backbone with that run, its gain over the best member, its size and latency."
+    results = Path(results or results_dir())
+    runs = {p.parts[-3]: pd.read_csv(p).sort_values('file') for p in sorted(results.glob(f'{task}/*/{arm}/predictions.csv'))}
+    if len(runs) < 2: return {}
+    probs = [d.filter(like='p_').to_numpy() for d in runs.values()]; first = next(iter(runs.values()))
+    classes = [c[2:] for c in first.filter(like='p_').columns]
+    pred = np.array(classes)[np.mean(probs, 0).argmax(1)]
+    acc = pd.Series(pred == first.label.to_numpy()).groupby(first.fold.to_numpy()).mean().mean()
+    single = max(pd.Series(d.pred.to_numpy() == d.label.to_numpy()).groupby(d.fold.to_numpy()).mean().mean() for d in runs.values())
+    bud = budgets.set_index('backbone').reindex(list(runs))
+    return {'arm': arm, 'backbones': list(runs), 'accuracy': float(acc), 'gain_pts': float(100 * (acc - single)),
+            'size_mb': float(bud.size_mb.sum()), 'latency_ms': float(bud.median_ms.sum())}
+
 # %% ../nbs/11a_mobile.ipynb #b752d886
 def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all', table4: bool = True) -> dict:
     "Table 4 per task (best run), default models + cards in models/, Table 5 latency, under results/mobile; `table4=False` reuses the committed per-fold Table 4."
     results = Path(results or results_dir()); out = results/'mobile'; out.mkdir(parents=True, exist_ok=True)
     cv = load_folds(results); qs, lat, cards = [], [], []
+    budgets = backbone_budgets(sorted(cv.backbone.unique()))
+    budgets.to_csv(out/'candidates.csv', index=False, lineterminator='\n')
     for task in tasks:
-        b, aug = best_run(task, results)
+        b, aug = shipping_run(task, budgets, results)
         spec = RunSpec.from_run(RunSpec(b, task, aug).results_dir(results))
         if table4:
             ensure_heads(spec, folds, results)
@@ -81,7 +138,7 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
         qs.append(q)
         summ = summarise_quantization(q).set_index('variant')
         variant = choose_variant(summ.reset_index())
-        model, head, hp, val_acc = train_default_model(spec)
+        model, head, hp, val_acc, (s, ys) = train_default_model(spec)
         man = load_manifest(); size = model.input.shape[1]
         calib = np.stack([load_array(data_root()/f, parse_crop(c), size) for f, c in zip(man.file[::4], man.crop[::4])])
         md = models_dir(); md.mkdir(exist_ok=True)
@@ -89,15 +146,23 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
         (md/f'{task}.tflite').write_bytes(flats[variant])
         head.save(md/f'{task}.head.keras')  # for `mpox explain` (Grad-CAM needs the Keras graph)
         f = cv[(cv.task == task) & (cv.backbone == b) & (cv.augment == aug)]
-        units = [hp[f'units_{i}'] for i in range(hp['n_layers'])]
+        if aug in PROBES: desc = f"a linear head (logistic regression, C {hp['C']}, class weight {hp['class_weight']}, {hp['selection']})"
+        else: desc = f"a dense head of {hp['n_layers']} layer(s) of {[hp[f'units_{i}'] for i in range(hp['n_layers'])]} units, lr {hp['lr']:.2g}"
+        one = time_tflite(flats[variant], 1)
         card = {'task': task, 'file': f'models/{task}.tflite', 'classes': spec.classes, 'backbone': b, 'augment': aug,
-                'input_size': int(size), 'variant': variant, 'size_mb': len(flats[variant]) / 1e6,
-                'head': f"{hp['n_layers']} dense layer(s) of {units} units, lr {hp['lr']:.2g}",
+                'input_size': int(size), 'variant': variant, 'size_mb': len(flats[variant]) / 1e6, 'latency_ms': one['median_ms'],
+                'head': desc, 'selection': f"best 10-fold accuracy among the runs whose backbone fits {PHONE_LIMITS['size_mb']:g} MB and "
+                                          f"{PHONE_LIMITS['median_ms']:g} ms in full int8 ({', '.join(budgets[budgets.fits].backbone)})",
                 'hyperparameters': {k: v for k, v in hp.items() if not k.startswith('tuner/')}, 'validation_accuracy': val_acc,
                 'cv_metrics': {'accuracy': f.accuracy.mean(), 'accuracy_std': f.accuracy.std(), 'sensitivity': f.sensitivity.mean(),
                                'specificity': f.specificity.mean(), 'f1': f.f1.mean(), 'folds': int(len(f))},
                 'quantization_change_pts': float(summ.loc[variant, 'accuracy_change_pts']),
                 'intended_use': 'research and decision support, not diagnosis', 'training_data': 'OCSI (data/ocsi), not MCSI'}
+        if len(spec.classes) == 2:
+            card['threshold'] = threshold_for_sensitivity(s[:, 0], ys == 0)
+            if 'op_sensitivity' in f: card['operating_point'] = {k: float(f[k].mean()) for k in ('op_sensitivity', 'op_specificity', 'op_accuracy')}
+        ens = ensemble_summary(task, aug, budgets, results)
+        if ens: card['ensemble'] = ens
         (md/f'{task}.json').write_text(json.dumps(card, indent=1, default=float) + '\n'); cards.append(card)
         params, flops = int(model.count_params()), count_flops(model)
         for v, flat in flats.items():

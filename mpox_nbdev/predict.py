@@ -20,7 +20,7 @@ from .images import load_image
 
 # %% auto #0
 __all__ = ['SCAN_EXTS', 'OVERLAY_SUFFIXES', 'default_model', 'model_card', 'find_images', 'check_output', 'image_warnings',
-           'load_classifier', 'screen', 'explain_photo']
+           'load_classifier', 'decide', 'screen', 'explain_photo']
 
 # %% ../nbs/12a_predict.ipynb #3928f772
 def default_model(task: str) -> Path: return models_dir()/f'{task}.tflite'
@@ -81,9 +81,15 @@ def load_classifier(task: str = 'multiclass', model=None) -> tuple[TFLiteClassif
     if n_out != len(classes): raise MpoxError(f"{path}: the model has {n_out} outputs but {task} has {len(classes)} classes {classes}")
     return clf, classes, path
 
+def decide(p, classes, threshold=None) -> str:
+    "The predicted class for probabilities `p`: the argmax, or for two classes with a threshold, the first (positive) class when p[0] >= threshold."
+    if threshold is not None and len(classes) == 2: return classes[0] if p[0] >= threshold else classes[1]
+    return classes[int(np.argmax(p))]
+
 def screen(paths, task: str = 'multiclass', model=None, progress: bool = True):
     "Classify every image under `paths`; returns (DataFrame file, prediction, p_<class>..., one-line errors, one-line warnings)."
-    clf, classes, _ = load_classifier(task, model)
+    clf, classes, path = load_classifier(task, model)
+    threshold = model_card(path).get('threshold')
     files, errors = find_images(paths)
     rows, warns = [], []
     for f in tqdm(files, desc='screening', disable=not progress or len(files) < 2):
@@ -92,7 +98,7 @@ def screen(paths, task: str = 'multiclass', model=None, progress: bool = True):
         warns += image_warnings(im, clf.size, f)
         x = np.asarray(im.resize((clf.size, clf.size), Image.BILINEAR), np.uint8)
         p = clf.predict(x[None])[0]
-        rows.append({'file': str(f), 'prediction': classes[int(np.argmax(p))], **{f'p_{c}': float(v) for c, v in zip(classes, p)}})
+        rows.append({'file': str(f), 'prediction': decide(p, classes, threshold), **{f'p_{c}': float(v) for c, v in zip(classes, p)}})
     cols = ['file', 'prediction', *[f'p_{c}' for c in classes]]
     return pd.DataFrame(rows, columns=cols), errors, warns
 

@@ -14,10 +14,12 @@ from .backbones import BACKBONES
 from .core import ALL_TASKS, cache_dir, results_dir, task_classes
 
 # %% auto #0
-__all__ = ['AUGMENTS', 'GAN_STEPS', 'RunSpec']
+__all__ = ['AUGMENTS', 'PROBES', 'ARMS', 'GAN_STEPS', 'RunSpec']
 
 # %% ../nbs/07a_spec.ipynb #5bec0006
-AUGMENTS = ('noaug', 'aug', 'gan')
+AUGMENTS = ('noaug', 'aug', 'gan')      # Hyperband head; augmentation arms
+PROBES = ('probe', 'probecv')             # linear probe; no augmentation
+ARMS = AUGMENTS + PROBES
 GAN_STEPS = 900
 
 @dataclass(frozen=True)
@@ -25,7 +27,7 @@ class RunSpec:
     "Everything that decides one run's numbers. Frozen: a run cannot change its own settings half-way."
     backbone: str = 'EfficientNetLite0'  # a name from `BACKBONES`
     task: str = 'multiclass'             # 'binary', 'multiclass' or 'mpox_healthy'
-    augment: str = 'noaug'               # an arm from `AUGMENTS`
+    augment: str = 'noaug'               # the arm: one of `ARMS`
     max_epochs: int = 6                  # Hyperband: max epochs of a trial (6 with factor 3: 10 trials a fold)
     factor: int = 3                      # Hyperband reduction factor
     seed: int = 0                        # folds, search, initialisation
@@ -35,7 +37,7 @@ class RunSpec:
     def __post_init__(self):
         if self.backbone not in BACKBONES: raise ValueError(f"backbone must be one of {sorted(BACKBONES)}, not {self.backbone!r}")
         if self.task not in ALL_TASKS: raise ValueError(f"task must be one of {ALL_TASKS}, not {self.task!r}")
-        if self.augment not in AUGMENTS: raise ValueError(f"augment must be one of {AUGMENTS}, not {self.augment!r}")
+        if self.augment not in ARMS: raise ValueError(f"augment (the arm) must be one of {ARMS}, not {self.augment!r}")
         if int(self.max_epochs) < 1 or int(self.factor) < 2: raise ValueError(f"need max_epochs >= 1 and factor >= 2, not {self.max_epochs}, {self.factor}")
         if not float(self.gan_ratio) > 0 or int(self.gan_steps) < 1: raise ValueError(f"need gan_ratio > 0 and gan_steps >= 1, not {self.gan_ratio}, {self.gan_steps}")
         for f, t in (('max_epochs', int), ('factor', int), ('seed', int), ('gan_ratio', float), ('gan_steps', int)):

@@ -13,7 +13,7 @@ from .core import results_dir
 
 # %% auto #0
 __all__ = ['METRICS', 'PAPER_ARMS', 'AUGMENT_ORDER', 'PAPER_ACCURACY', 'load_folds', 'best_runs', 'best_run', 'shapiro',
-           'compare_backbones', 'augmentation_test', 'run_statistics', 'summary_table']
+           'compare_backbones', 'augmentation_test', 'against_probe', 'run_statistics', 'summary_table']
 
 # %% ../nbs/09_stats.ipynb #12ea6034
 METRICS = ['accuracy', 'sensitivity', 'specificity', 'f1']
@@ -89,6 +89,24 @@ def augmentation_test(a, b, alpha: float = 0.05, names=('noaug', 'aug')) -> dict
     return {**row, 'test': 'Wilcoxon rank-sum', 'reason': f'non-normal ({which}, Shapiro-Wilk)',
             'statistic': float(u['U_val']), 'p_val': float(u['p_val'])}
 
+# %% ../nbs/09_stats.ipynb #5a91287d
+def against_probe(folds: pd.DataFrame, dv: str = 'accuracy', probe: str = 'probe') -> pd.DataFrame:
+    "Each arm vs the linear probe of the same task and backbone, paired by fold: mean difference, paired t and Wilcoxon p."
+    rows = []
+    for (task, b), g in folds.groupby(['task', 'backbone']):
+        if probe not in set(g.augment): continue
+        p = g[g.augment == probe].set_index('fold')[dv]
+        for arm in sorted(set(g.augment) - {probe}):
+            a = g[g.augment == arm].set_index('fold')[dv]
+            k = sorted(set(a.index) & set(p.index)); d = a[k].to_numpy() - p[k].to_numpy()
+            t = _pg().ttest(a[k].to_numpy(), p[k].to_numpy(), paired=True).iloc[0] if np.ptp(d) > 0 else None
+            w = _pg().wilcoxon(a[k].to_numpy(), p[k].to_numpy()).iloc[0] if np.any(d != 0) else None
+            rows.append({'task': task, 'backbone': b, 'arm': arm, 'probe': probe, 'folds': len(k), f'mean_{dv}_arm': a[k].mean(),
+                         f'mean_{dv}_probe': p[k].mean(), 'mean_difference': d.mean(), 'arm_better_folds': int((d > 0).sum()),
+                         'probe_better_folds': int((d < 0).sum()), 'paired_t': np.nan if t is None else float(t['T']),
+                         'paired_t_p': np.nan if t is None else float(t['p_val']), 'wilcoxon_p': 1.0 if w is None else float(w['p_val'])})
+    return pd.DataFrame(rows)
+
 # %% ../nbs/09_stats.ipynb #5a91287a
 AUGMENT_ORDER = ('noaug', 'aug', 'gan')
 
@@ -108,11 +126,13 @@ def run_statistics(results=None, out=None) -> dict:
                             **augmentation_test(g[g.augment == m1].sort_values('fold').accuracy,
                                                 g[g.augment == m2].sort_values('fold').accuracy, names=(m1, m2))})
         if len(have) >= 3:
-            modes.append(_pg().rm_anova(g, dv='accuracy', within='augment', subject='fold', detailed=False)
+            modes.append(_pg().rm_anova(g[g.augment.isin(have)], dv='accuracy', within='augment', subject='fold', detailed=False)
                          .assign(task=task, backbone=b, modes=' '.join(have)))
     tables = {k: pd.concat(v, ignore_index=True) for k, v in acc.items() if v}
     tables['augmentation'] = pd.DataFrame(aug)
     if modes: tables['augment_modes'] = pd.concat(modes, ignore_index=True)
+    vs = against_probe(folds)
+    if len(vs): tables['vs_probe'] = vs
     for k, v in tables.items(): v.to_csv(out/f'{k}.csv', index=False, float_format='%.6g', lineterminator='\n')
     return tables
 

@@ -17,7 +17,13 @@ def test_run_contract(run):
     task = run.parts[-3]
     folds, preds = pd.read_csv(run / 'folds.csv'), pd.read_csv(run / 'predictions.csv')
     assert list(folds.fold) == list(range(10))                          # all 10 outer folds
-    assert {'fold', 'accuracy', 'sensitivity', 'specificity', 'f1', 'lr', 'n_layers', 'wall_seconds'} <= set(folds.columns)
+    head = {'C', 'class_weight'} if run.name.startswith('probe') else {'lr', 'n_layers'}   # linear probe or Hyperband head
+    assert {'fold', 'accuracy', 'sensitivity', 'specificity', 'f1', 'wall_seconds', *head} <= set(folds.columns)
+    if run.name.startswith('probe') and task != 'multiclass':                           # the screening operating point
+        assert {'op_threshold', 'op_sensitivity', 'op_specificity', 'op_accuracy'} <= set(folds.columns)
+        for k, g in preds.groupby('fold'):
+            t, pos = folds.set_index('fold').op_threshold[k], g.label == 'Mpox'
+            assert abs((g.p_Mpox[pos] >= t).mean() - folds.set_index('fold').op_sensitivity[k]) < 1e-6
     assert {'file', 'fold', 'label', 'pred', *[f'p_{c}' for c in task_classes(task)]} <= set(preds.columns)
     man = pd.read_csv(ROOT / 'data/ocsi/manifest.csv')
     man = man[task_rows(man.label, task)]                               # Mpox vs Healthy leaves two classes out
