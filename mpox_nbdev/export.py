@@ -119,11 +119,12 @@ PAPER_SIZES_MB = {'VGG16': (318, 80), 'MobileNetV3Small': (226, 56), 'MobileNetV
 
 def summarise_quantization(q: pd.DataFrame) -> pd.DataFrame:
     "Table 4 analogue: per variant, size and mean ± std of the fold metrics, and accuracy change vs float32."
-    g = q.groupby(['task', 'backbone', 'variant'], sort=False)
+    if 'augment' not in q: q = q.assign(augment='')
+    g = q.groupby(['task', 'backbone', 'augment', 'variant'], sort=False)
     t = g.agg(size_mb=('size_mb', 'mean'), accuracy=('accuracy', 'mean'), accuracy_std=('accuracy', 'std'),
               sensitivity=('sensitivity', 'mean'), specificity=('specificity', 'mean'), f1=('f1', 'mean')).reset_index()
-    base = t[t.variant == 'float32'].set_index(['task', 'backbone']).accuracy
-    t['accuracy_change_pts'] = [100 * (a - base[(tk, b)]) for tk, b, a in zip(t.task, t.backbone, t.accuracy)]
+    base = t[t.variant == 'float32'].set_index(['task', 'backbone', 'augment']).accuracy
+    t['accuracy_change_pts'] = [100 * (a - base[(tk, b, ag)]) for tk, b, ag, a in zip(t.task, t.backbone, t.augment, t.accuracy)]
     return t
 
 # %% ../nbs/10_export.ipynb #39203179

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 
 from .core import ImageError
 
 ImageFile.LOAD_TRUNCATED_IMAGES = False  # a truncated file is an error, never half a picture
+register_heif_opener()                   # HEIC/HEIF, as iPhones save photos (AVIF is built into Pillow)
 
 # %% auto #0
 __all__ = ['FORMAT_EXTS', 'MAX_PIXELS', 'load_image', 'load_array', 'parse_crop']
@@ -21,6 +23,7 @@ __all__ = ['FORMAT_EXTS', 'MAX_PIXELS', 'load_image', 'load_array', 'parse_crop'
 FORMAT_EXTS = {
     'JPEG': {'.jpg', '.jpeg', '.jfif', '.jpe'}, 'MPO': {'.jpg', '.jpeg', '.jfif', '.jpe', '.mpo'},
     'PNG': {'.png'}, 'WEBP': {'.webp'}, 'BMP': {'.bmp'}, 'TIFF': {'.tif', '.tiff'}, 'GIF': {'.gif'},
+    'HEIF': {'.heic', '.heif', '.hif'}, 'AVIF': {'.avif'},
 }
 MAX_PIXELS = 80_000_000  # above a 64 MP phone photo, far below what would exhaust 24 GiB
 
@@ -37,8 +40,8 @@ def _to_rgb(im: Image.Image) -> Image.Image:
     return im if im.mode == 'RGB' else im.convert('RGB')
 
 # %% ../nbs/01a_images.ipynb #877aeacd
-def load_image(path, crop=None, max_pixels: int = MAX_PIXELS) -> Image.Image:
-    "Open `path` as upright RGB (EXIF orientation applied), optionally cropped to `(x0, y0, x1, y1)`; `ImageError` if unusable."
+def load_image(path, crop=None, max_pixels: int = MAX_PIXELS, notes: list | None = None) -> Image.Image:
+    "Open `path` as upright RGB (EXIF orientation applied), optionally cropped to `(x0, y0, x1, y1)`; `ImageError` if unusable; one-line remarks (a mismatched extension) go to `notes`."
     path = Path(path)
     try: st = path.stat()
     except FileNotFoundError: raise ImageError(path, 'no such file') from None
@@ -58,8 +61,8 @@ def load_image(path, crop=None, max_pixels: int = MAX_PIXELS) -> Image.Image:
     with im:
         fmt, (w, h) = im.format, im.size
         if fmt not in FORMAT_EXTS: raise ImageError(path, f'unsupported image format {fmt}')
-        if path.suffix.lower() not in FORMAT_EXTS[fmt]:
-            raise ImageError(path, f'extension {path.suffix or "(none)"} does not match its {fmt} content')
+        if path.suffix.lower() not in FORMAT_EXTS[fmt] and notes is not None:
+            notes.append(f'{path}: extension {path.suffix or "(none)"} does not match its {fmt} content; read as {fmt}')
         if w * h > max_pixels: raise ImageError(path, f'decompression bomb: {w}x{h} = {w*h:,} pixels exceeds {max_pixels:,}')
         frames = getattr(im, 'n_frames', 1)
         if frames > 1 and fmt != 'MPO': raise ImageError(path, f'animated image ({frames} frames); give a single still photo')

@@ -33,7 +33,7 @@ def model_card(model_path) -> dict:
     except (ValueError, OSError) as e: raise MpoxError(f"{p}: model card is not readable JSON ({str(e).splitlines()[0]})") from None
 
 # %% ../nbs/12a_predict.ipynb #3928f775
-SCAN_EXTS = (*IMAGE_EXTS, '.gif', '.heic', '.heif', '.mpo', '.jpe')  # looked at in folders; unusable ones get an error line
+SCAN_EXTS = (*IMAGE_EXTS, '.gif', '.heic', '.heif', '.hif', '.avif', '.mpo', '.jpe')  # looked at in folders; unusable ones get an error line
 
 def find_images(paths) -> tuple[list[Path], list[str]]:
     "(files as given plus the image-like files found recursively in folders, in a stable order; one-line errors)."
@@ -93,7 +93,7 @@ def screen(paths, task: str = 'multiclass', model=None, progress: bool = True):
     files, errors = find_images(paths)
     rows, warns = [], []
     for f in tqdm(files, desc='screening', disable=not progress or len(files) < 2):
-        try: im = load_image(f)
+        try: im = load_image(f, notes=warns)
         except ImageError as e: errors.append(str(e)); continue
         warns += image_warnings(im, clf.size, f)
         x = np.asarray(im.resize((clf.size, clf.size), Image.BILINEAR), np.uint8)
@@ -112,8 +112,9 @@ def explain_photo(image, out, task: str = 'multiclass', model=None) -> dict:
     head = path.with_suffix('.head.keras')
     if not card or not head.exists():
         raise MpoxError(f"{head}: explain needs the Keras head and the JSON card beside the model (run `make reproduce`)")
-    im = load_image(image)
-    warns = image_warnings(im, card['input_size'], image)
+    warns = []
+    im = load_image(image, notes=warns)
+    warns += image_warnings(im, card['input_size'], image)
     img = np.asarray(im.resize((card['input_size'],) * 2, Image.BILINEAR), np.uint8)
     with quiet_native_logs():  # TensorFlow's start-up notices; errors still arrive as exceptions
         import keras

@@ -18,10 +18,12 @@ from .spec import RunSpec
 from .stats import run_statistics
 
 # %% auto #0
-__all__ = ['reproduce']
+__all__ = ['GRID_ARMS', 'reproduce']
 
 # %% ../nbs/19_reproduce.ipynb #9e900006
-def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=('noaug', 'aug'), folds='all',
+GRID_ARMS = ('noaug', 'aug', 'probe', 'probecv')  # the paper's two arms and the linear probes; the GAN arm runs after
+
+def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=GRID_ARMS, folds='all',
               scheduler: str | None = None, data_root=None, include_withdrawn: bool = False, curate: bool = True,
               gan: bool = True, mobile: bool = True, results=None, manifest_out=None, log=print) -> dict:
     "Curate, run the paper's grid, embeddings, the GAN arm, statistics, Table 4/5 and default models, Fig 9; return each stage's output."

@@ -23,8 +23,9 @@ def _exported(c):
 
 def _imports_only(src):
     body = [n for n in ast.parse(src).body]
-    return all(isinstance(n, (ast.Import, ast.ImportFrom)) or
-               (isinstance(n, ast.Assign) and 'LOAD_TRUNCATED' in ast.unparse(n)) for n in body)
+    return all(isinstance(n, (ast.Import, ast.ImportFrom)) or                       # imports, and the set-up they need:
+               (isinstance(n, ast.Assign) and 'LOAD_TRUNCATED' in ast.unparse(n)) or     # Pillow's truncated-file switch,
+               (isinstance(n, ast.Expr) and ast.unparse(n) == 'register_heif_opener()') for n in body)  # the HEIC plugin
 
 
 def test_every_exported_cell_is_shown_or_tested_right_after():
@@ -42,7 +43,7 @@ def test_every_exported_cell_is_shown_or_tested_right_after():
 
 
 IMPORT_TO_DIST = {'PIL': 'pillow', 'sklearn': 'scikit-learn', 'ai_edge_litert': 'ai-edge-litert', 'dask': 'dask[distributed]',
-                  'keras_tuner': 'keras-tuner', 'tf_keras_vis': 'tf-keras-vis', 'IPython': 'ipython'}
+                  'keras_tuner': 'keras-tuner', 'pillow_heif': 'pillow-heif', 'tf_keras_vis': 'tf-keras-vis', 'IPython': 'ipython'}
 
 
 def test_settings_requirements_match_the_package_imports():

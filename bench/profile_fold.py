@@ -1,0 +1,45 @@
+"""Where one fold of the paper's Hyperband search spends its time (EfficientNet-Lite0, multiclass, noaug, fold 0,
+features cached, a fresh tuner project): cProfile of `run_fold`, summarised as wall time, the share spent tracing
+tf.functions, executing TensorFlow ops, and the rest; then the same fold with Keras in eager mode, to see whether
+cutting the per-trial tracing pays.  Usage: .venv/bin/python bench/profile_fold.py  ->  bench/profile_fold.json"""
+import cProfile, json, os, pstats, subprocess, sys, tempfile, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / 'bench' / 'profile_fold.json'
+
+
+def one(mode: str) -> dict:
+    import keras
+    from mpox_nbdev.core import cache_dir, env_vars
+    from mpox_nbdev.experiment import run_fold
+    from mpox_nbdev.folds import load_manifest
+    from mpox_nbdev.spec import RunSpec
+    if mode == 'eager':
+        orig = keras.Model.compile
+        keras.Model.compile = lambda self, *a, **k: orig(self, *a, **{**k, 'run_eagerly': True})
+    td = tempfile.mkdtemp(); (Path(td) / 'features').mkdir()
+    for d in (cache_dir() / 'features').iterdir(): os.symlink(d, Path(td) / 'features' / d.name)  # features cached, tuner fresh
+    man, spec = load_manifest(), RunSpec('EfficientNetLite0', 'multiclass', 'noaug')
+    prof = cProfile.Profile()
+    with env_vars(MPOX_CACHE_DIR=td):
+        t0 = time.perf_counter(); prof.enable(); row, _, trials = run_fold(spec, man, 0); prof.disable()
+        wall = time.perf_counter() - t0
+    st = pstats.Stats(prof).stats
+    cum = lambda name: max((v[3] for k, v in st.items() if k[2] == name), default=0.0)
+    tracing = cum('func_graph_from_py_func')
+    execute = sum(v[2] for k, v in st.items() if k[2] == '<built-in method tensorflow.python._pywrap_tfe.TFE_Py_Execute>')
+    search = cum('search')
+    return {'mode': mode, 'wall_s': round(wall, 1), 'search_s': round(search, 1), 'tracing_s': round(tracing, 1),
+            'tf_execute_s': round(execute, 1), 'trials': int(row['trials']), 'accuracy': row['accuracy'],
+            'best': {k: row[k] for k in ('lr', 'n_layers', 'units_0')}}
+
+
+if __name__ == '__main__':
+    if len(sys.argv) > 1: print(json.dumps(one(sys.argv[1]))); sys.exit()
+    env = {**os.environ, 'TF_CPP_MIN_LOG_LEVEL': '3'}
+    runs = [json.loads(subprocess.run([sys.executable, __file__, m], capture_output=True, text=True, env=env, check=True).stdout
+                       .strip().splitlines()[-1]) for m in ('graph', 'eager')]
+    out = {'fold': 'EfficientNetLite0 multiclass noaug, fold 0', 'cpus': os.cpu_count(), 'runs': runs,
+           'same_result': runs[0]['accuracy'] == runs[1]['accuracy'] and runs[0]['best'] == runs[1]['best']}
+    OUT.write_text(json.dumps(out, indent=1) + '\n'); print(json.dumps(out, indent=1))
