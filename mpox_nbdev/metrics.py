@@ -10,7 +10,8 @@ import pandas as pd
 from .core import task_classes
 
 # %% auto #0
-__all__ = ['confusion', 'classification_metrics', 'threshold_for_sensitivity', 'operating_point']
+__all__ = ['confusion', 'classification_metrics', 'threshold_for_sensitivity', 'operating_point', 'expected_calibration_error',
+           'with_temperature', 'fit_temperature']
 
 # %% ../nbs/08_metrics.ipynb #95841c30
 def confusion(y_true, y_pred, task: str) -> pd.DataFrame:
@@ -45,3 +46,23 @@ def operating_point(scores, positive, threshold: float) -> dict:
     call, pos = np.asarray(scores, float) >= threshold, np.asarray(positive, bool)
     return {'op_threshold': float(threshold), 'op_sensitivity': float(call[pos].mean()) if pos.any() else float('nan'),
             'op_specificity': float((~call[~pos]).mean()) if (~pos).any() else float('nan'), 'op_accuracy': float((call == pos).mean())}
+
+# %% ../nbs/08_metrics.ipynb #0b0e0005
+def expected_calibration_error(probs, labels, bins: int = 10) -> float:
+    "Top-label ECE of class probabilities `probs` (n x k) against integer `labels`, with `bins` equal-width confidence bins."
+    p = np.asarray(probs, float); conf, right = p.max(1), p.argmax(1) == np.asarray(labels)
+    edges = np.linspace(0, 1, bins + 1); which = np.clip(np.digitize(conf, edges[1:-1]), 0, bins - 1)
+    return float(sum(abs(conf[which == b].mean() - right[which == b].mean()) * (which == b).mean() for b in range(bins) if (which == b).any()))
+
+def with_temperature(probs, t: float) -> np.ndarray:
+    "Class probabilities with their logits divided by `t` (the argmax does not change)."
+    z = np.log(np.clip(np.asarray(probs, float), 1e-12, 1)) / t
+    z -= z.max(1, keepdims=True); e = np.exp(z)
+    return e / e.sum(1, keepdims=True)
+
+def fit_temperature(probs, labels, bounds=(0.05, 20.0)) -> float:
+    "The temperature that minimises the log-loss of `probs` on `labels` (held-out predictions)."
+    from scipy.optimize import minimize_scalar
+    y = np.asarray(labels, int)
+    nll = lambda lt: -np.log(np.clip(with_temperature(probs, np.exp(lt))[np.arange(len(y)), y], 1e-12, 1)).mean()
+    return float(np.exp(minimize_scalar(nll, bounds=np.log(bounds), method='bounded').x))

@@ -18,7 +18,7 @@ from .folds import fold_split, load_manifest
 from .images import load_array, parse_crop
 from .metrics import threshold_for_sensitivity
 from .spec import AUGMENTS, PROBES, RunSpec
-from .stats import METRICS, best_runs, load_folds
+from .stats import METRICS, best_runs, calibration_table, load_folds
 
 # %% auto #0
 __all__ = ['PHONE_LIMITS', 'ensure_heads', 'card_markdown', 'choose_variant', 'backbone_budgets', 'shipping_candidates',
@@ -54,6 +54,9 @@ def card_markdown(cards: list[dict]) -> str:
                   f"sensitivity {cv['sensitivity']:.3f}, specificity {cv['specificity']:.3f}, F1 {cv['f1']:.3f}",
                   f"- quantization effect on the folds ({c['variant']} vs float32): {c['quantization_change_pts']:+.2f} accuracy points"]
         if 'latency_ms' in c: lines += [f"- latency on this machine's CPU, one thread, median: {c['latency_ms']:.1f} ms"]
+        if c.get('ece') is not None:
+            t = f"temperature {c['temperature']:.2f} fitted on held-out predictions; " if c.get('temperature') else ''
+            lines += [f"- calibration: {t}expected calibration error {c['ece']:.3f} (10 bins, the 10 folds' test parts pooled)"]
         if 'selection' in c: lines += [f"- why this model: {c['selection']}"]
         if 'threshold' in c:
             op = c.get('operating_point', {})
@@ -168,6 +171,8 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
                                'specificity': f.specificity.mean(), 'f1': f.f1.mean(), 'folds': int(len(f))},
                 'quantization_change_pts': float(summ.loc[variant, 'accuracy_change_pts']),
                 'intended_use': 'research and decision support, not diagnosis', 'training_data': 'OCSI (data/ocsi), not MCSI'}
+        cal = calibration_table(results).query('task == @task and backbone == @b and augment == @aug')
+        card['temperature'] = hp.get('temperature'); card['ece'] = float(cal.ece.iloc[0])
         if len(spec.classes) == 2:
             card['threshold'] = threshold_for_sensitivity(s[:, 0], ys == 0)
             if 'op_sensitivity' in f: card['operating_point'] = {k: float(f[k].mean()) for k in ('op_sensitivity', 'op_specificity', 'op_accuracy')}

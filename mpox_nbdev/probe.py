@@ -8,16 +8,18 @@ import time, warnings
 
 import numpy as np
 
+from .metrics import fit_temperature, with_temperature
+
 # %% auto #0
 __all__ = ['PROBE_C', 'PROBE_WEIGHTS', 'linear_head', 'probe_search']
 
 # %% ../nbs/07b_probe.ipynb #9b0be006
-def linear_head(scaler, model, n_classes: int):
-    "A Keras head (features -> class probabilities) equal to `model` (a fitted LogisticRegression) after `scaler` (a fitted StandardScaler)."
+def linear_head(scaler, model, n_classes: int, temperature: float = 1.0):
+    "A Keras head (features -> class probabilities) equal to `model` (a fitted LogisticRegression) after `scaler` (a fitted StandardScaler), logits divided by `temperature`."
     import keras
     W, b = np.atleast_2d(model.coef_).astype(np.float64), np.atleast_1d(model.intercept_).astype(np.float64)
     if len(W) == 1 and n_classes == 2: W, b = np.vstack([np.zeros_like(W), W]), np.r_[0.0, b]
-    W = W / scaler.scale_; b = b - W @ scaler.mean_
+    W = W / scaler.scale_ / temperature; b = (b - (W * temperature) @ scaler.mean_) / temperature
     inp = keras.Input((W.shape[1],), name='features')
     dense = keras.layers.Dense(n_classes, activation='softmax', name='probs')
     head = keras.Model(inp, dense(inp), name='linear_head')
@@ -61,5 +63,7 @@ def probe_search(train, val, n_classes: int, seed: int = 0, inner_groups=None, i
             scored.append((loss, -trials[-1]['val_accuracy'], len(scored), C, cw, p, yy))
     loss, _, _, C, cw, p, yy = min(scored, key=lambda s: s[:3])
     sc, m = _fit(X, y, C, cw, seed) if inner_groups is not None else _fit(Xtr, ytr, C, cw, seed)
-    best = {'C': C, 'class_weight': cw or 'none', 'selection': 'validation' if inner_groups is None else f'{inner}-fold inner CV'}
-    return linear_head(sc, m, n_classes), best, trials, (p, yy)
+    t = fit_temperature(p, yy)
+    best = {'C': C, 'class_weight': cw or 'none', 'selection': 'validation' if inner_groups is None else f'{inner}-fold inner CV',
+            'temperature': t}
+    return linear_head(sc, m, n_classes, t), best, trials, (with_temperature(p, t), yy)

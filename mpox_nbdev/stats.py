@@ -13,7 +13,8 @@ from .core import results_dir
 
 # %% auto #0
 __all__ = ['METRICS', 'PAPER_ARMS', 'AUGMENT_ORDER', 'PAPER_ACCURACY', 'load_folds', 'best_runs', 'best_run', 'shapiro',
-           'compare_backbones', 'augmentation_test', 'against_probe', 'run_statistics', 'summary_table']
+           'compare_backbones', 'augmentation_test', 'against_probe', 'calibration_table', 'run_statistics',
+           'summary_table']
 
 # %% ../nbs/09_stats.ipynb #12ea6034
 METRICS = ['accuracy', 'sensitivity', 'specificity', 'f1']
@@ -107,6 +108,19 @@ def against_probe(folds: pd.DataFrame, dv: str = 'accuracy', probe: str = 'probe
                          'paired_t_p': np.nan if t is None else float(t['p_val']), 'wilcoxon_p': 1.0 if w is None else float(w['p_val'])})
     return pd.DataFrame(rows)
 
+# %% ../nbs/09_stats.ipynb #5a912880
+def calibration_table(results=None, bins: int = 10) -> pd.DataFrame:
+    "Per run: pooled test-part ECE over the folds, and the mean fitted temperature where the run has one."
+    from mpox_nbdev.metrics import expected_calibration_error
+    rows = []
+    for f in sorted(Path(results or results_dir()).glob('*/*/*/predictions.csv')):
+        d = pd.read_csv(f); p = d.filter(like='p_'); cls = [c[2:] for c in p.columns]
+        folds = pd.read_csv(f.with_name('folds.csv'))
+        rows.append({'task': f.parts[-4], 'backbone': f.parts[-3], 'augment': f.parts[-2], 'n': len(d),
+                     'ece': expected_calibration_error(p.to_numpy(), [cls.index(l) for l in d.label], bins),
+                     'temperature': folds.temperature.mean() if 'temperature' in folds else np.nan})
+    return pd.DataFrame(rows)
+
 # %% ../nbs/09_stats.ipynb #5a91287a
 AUGMENT_ORDER = ('noaug', 'aug', 'gan')
 
@@ -133,6 +147,7 @@ def run_statistics(results=None, out=None) -> dict:
     if modes: tables['augment_modes'] = pd.concat(modes, ignore_index=True)
     vs = against_probe(folds)
     if len(vs): tables['vs_probe'] = vs
+    tables['calibration'] = calibration_table(results)
     for k, v in tables.items(): v.to_csv(out/f'{k}.csv', index=False, float_format='%.6g', lineterminator='\n')
     return tables
 
