@@ -14,6 +14,7 @@ from .folds import build_manifest
 from .gan_arm import run_gan_arm
 from .grid import paper_grid, run_grid
 from .mobile import build_mobile_results
+from .robustness import write_robustness
 from .spec import RunSpec
 from .stats import run_statistics
 
@@ -26,7 +27,7 @@ GRID_ARMS = ('noaug', 'aug', 'probe', 'probecv')  # the paper's two arms and the
 def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=GRID_ARMS, folds='all',
               scheduler: str | None = None, data_root=None, include_withdrawn: bool = False, curate: bool = True,
               gan: bool = True, mobile: bool = True, results=None, manifest_out=None, log=print) -> dict:
-    "Curate, run the paper's grid, embeddings, the GAN arm, statistics, Table 4/5 and default models, Fig 9; return each stage's output."
+    "Curate, run the paper's grid, embeddings, the GAN arm, statistics, Table 4/5 and default models, their robustness, Fig 9; return each stage's output."
     results = Path(results or results_dir()); out, t0 = {}, time.time()
     def stage(name, value):
         out[name] = value; log(f"[{time.time() - t0:7.0f} s] {name}: done"); return value
@@ -39,6 +40,8 @@ def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=G
     if gan: stage('gan', run_gan_arm(base, folds, scheduler, results, data_root))
     stage('statistics', run_statistics(results))
     if mobile:
-        stage('mobile', build_mobile_results(results))
+        mob = stage('mobile', build_mobile_results(results))
+        stage('robustness', write_robustness([RunSpec.from_run(RunSpec(c['backbone'], c['task'], c['augment']).results_dir(results))
+                                              for c in mob['cards']], results))
         stage('fig9', write_fig9('multiclass', results))
     return out
