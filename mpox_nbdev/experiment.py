@@ -22,7 +22,7 @@ from .spec import PROBES, RunSpec
 from .tuning import hyperband_search, prune_checkpoints
 
 # %% auto #0
-__all__ = ['fold_data_id', 'task_split', 'run_fold', 'manifest_md5', 'run_experiment']
+__all__ = ['fold_data_id', 'task_split', 'fold_head_path', 'run_fold', 'manifest_md5', 'run_experiment']
 
 # %% ../nbs/08a_experiment.ipynb #1ea98ae9
 def fold_data_id(train: pd.DataFrame, val: pd.DataFrame) -> str:
@@ -33,6 +33,12 @@ def task_split(manifest: pd.DataFrame, split: tuple, task: str) -> tuple:
     "The (train, val, test) parts of a fold's `split` restricted to the images `task` uses."
     keep = pd.Series(task_rows(manifest.label, task), index=manifest.index)
     return tuple(d[keep[d.index].to_numpy()] for d in split)
+
+def fold_head_path(spec: RunSpec, manifest: pd.DataFrame, fold: int) -> Path:
+    "Where `run_fold` keeps fold `fold`'s head for run `spec` (keyed by the images of the task's train and val parts)."
+    man = manifest.reset_index(drop=True)
+    tr, va, _ = task_split(man, fold_split(man, fold, spec.seed), spec.task)
+    return spec.head_path(fold, fold_data_id(tr, va))
 
 # %% ../nbs/08a_experiment.ipynb #e0a10003
 def run_fold(spec: RunSpec, manifest: pd.DataFrame, fold: int, root=None, progress: bool = False):

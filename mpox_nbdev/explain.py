@@ -64,7 +64,7 @@ def write_fig9(task: str = 'multiclass', results=None, tile: int = 160):
     "Fig 9 analogue for the best run of `task`: rows = classes, columns = correct | wrong; writes results/figures/fig9_<task>.png."
     results = Path(results or results_dir())
     b, aug = best_run(task, results)
-    spec = RunSpec.from_run(RunSpec(b, task, aug).results_dir(results))
+    spec = RunSpec.of_run(b, task, aug, results)
     preds = pd.read_csv(spec.results_dir(results)/'predictions.csv')
     man = load_manifest().set_index('file'); size = BACKBONES[b].size
     models, panels, notes = {}, [], []
@@ -95,7 +95,7 @@ def explorer(task: str = 'multiclass', results=None):
     import ipywidgets as W
     from IPython.display import display
     b, aug = best_run(task, results)
-    spec = RunSpec.from_run(RunSpec(b, task, aug).results_dir(results))
+    spec = RunSpec.of_run(b, task, aug, results)
     preds = pd.read_csv(spec.results_dir(results)/'predictions.csv'); man = load_manifest().set_index('file')
     def show(file):
         r = preds[preds.file == file].iloc[0]

@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 from .augment import all_views
 from .backbones import BACKBONES, backbone
 from .core import MpoxError, cache_dir, data_root, quiet_native_logs, task_labels
-from .experiment import fold_data_id
+from .experiment import fold_head_path
 from .features import extract_features
 from .folds import fold_split, load_manifest, train_val_split
 from .images import load_array, parse_crop
@@ -40,8 +40,7 @@ def full_model(backbone_name: str, head, weights='imagenet'):
 def fold_model(spec: RunSpec, fold: int, manifest: pd.DataFrame | None = None):
     "The full Keras model of one fold of run `spec`: that fold's saved head (see `run_fold`) on the backbone."
     import keras
-    tr, va, _ = fold_split(load_manifest() if manifest is None else manifest.reset_index(drop=True), fold, spec.seed)
-    hp = spec.head_path(fold, fold_data_id(tr, va))
+    hp = fold_head_path(spec, load_manifest() if manifest is None else manifest, fold)
     if not hp.exists(): raise MpoxError(f'{hp}: no saved head for fold {fold} of {spec.name}; rerun `mpox reproduce` for it')
     return full_model(spec.backbone, keras.models.load_model(hp))
 

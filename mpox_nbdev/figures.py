@@ -16,10 +16,11 @@ from .core import CLASSES, task_classes
 from .core import results_dir
 from .features import extract_features
 from .folds import load_manifest
+from .metrics import calibration_bins
 
 # %% auto #0
 __all__ = ['HP_COLUMNS', 'COLORS', 'confusion_from_predictions', 'plot_confusions', 'plot_search_space', 'write_embeddings',
-           'plot_embedding', 'embedding_explorer', 'reliability_curve', 'plot_reliability']
+           'plot_embedding', 'embedding_explorer', 'plot_reliability']
 
 # %% ../nbs/09a_figures.ipynb #ad9d7839
 def confusion_from_predictions(preds: pd.DataFrame, task: str) -> pd.DataFrame:
@@ -103,20 +104,13 @@ def embedding_explorer(results=None):
     return W.interactive(show, backbone=W.Dropdown(options=names), elev=W.IntSlider(20, -90, 90, 5), azim=W.IntSlider(-60, -180, 180, 5))
 
 # %% ../nbs/09a_figures.ipynb #9a0f0002
-def reliability_curve(probs, labels, bins: int = 10) -> pd.DataFrame:
-    "Per confidence bin (top-label): mean confidence, accuracy and count."
-    p = np.asarray(probs, float); conf, right = p.max(1), p.argmax(1) == np.asarray(labels)
-    which = np.clip(np.digitize(conf, np.linspace(0, 1, bins + 1)[1:-1]), 0, bins - 1)
-    d = pd.DataFrame({'bin': which, 'confidence': conf, 'accuracy': right.astype(float)})
-    return d.groupby('bin').agg(confidence=('confidence', 'mean'), accuracy=('accuracy', 'mean'), n=('accuracy', 'size')).reset_index()
-
 def plot_reliability(task: str, runs, results=None, bins: int = 10):
     "Reliability diagram of `runs` ('backbone/augment' strings) of `task`, from their predictions.csv."
     results = Path(results or results_dir())
     fig, ax = plt.subplots(figsize=(4.6, 4.2)); ax.plot([0, 1], [0, 1], ':', color='0.5', lw=1)
     for r in runs:
         d = pd.read_csv(results/task/r/'predictions.csv'); p = d.filter(like='p_'); cls = [c[2:] for c in p.columns]
-        c = reliability_curve(p.to_numpy(), [cls.index(l) for l in d.label], bins)
+        c = calibration_bins(p.to_numpy(), [cls.index(l) for l in d.label], bins)
         line, = ax.plot(c.confidence, c.accuracy, '-', lw=1.2, label=r)
         ax.scatter(c.confidence, c.accuracy, s=8 + 60 * c.n / c.n.max(), color=line.get_color())  # marker area ~ images in the bin
     ax.set(xlabel='confidence (top class probability)', ylabel='accuracy', title=f'{task}: reliability (10 folds, test parts)',

@@ -10,8 +10,8 @@ import pandas as pd
 from .core import task_classes
 
 # %% auto #0
-__all__ = ['confusion', 'classification_metrics', 'threshold_for_sensitivity', 'operating_point', 'expected_calibration_error',
-           'with_temperature', 'fit_temperature']
+__all__ = ['confusion', 'classification_metrics', 'threshold_for_sensitivity', 'operating_point', 'calibration_bins',
+           'expected_calibration_error', 'with_temperature', 'fit_temperature']
 
 # %% ../nbs/08_metrics.ipynb #95841c30
 def confusion(y_true, y_pred, task: str) -> pd.DataFrame:
@@ -48,11 +48,17 @@ def operating_point(scores, positive, threshold: float) -> dict:
             'op_specificity': float((~call[~pos]).mean()) if (~pos).any() else float('nan'), 'op_accuracy': float((call == pos).mean())}
 
 # %% ../nbs/08_metrics.ipynb #0b0e0005
+def calibration_bins(probs, labels, bins: int = 10) -> pd.DataFrame:
+    "Per non-empty equal-width bin of top-label confidence: mean confidence, accuracy and count (a reliability diagram's points)."
+    p = np.asarray(probs, float); conf, right = p.max(1), p.argmax(1) == np.asarray(labels)
+    which = np.clip(np.digitize(conf, np.linspace(0, 1, bins + 1)[1:-1]), 0, bins - 1)
+    d = pd.DataFrame({'bin': which, 'confidence': conf, 'accuracy': right.astype(float)})
+    return d.groupby('bin').agg(confidence=('confidence', 'mean'), accuracy=('accuracy', 'mean'), n=('accuracy', 'size')).reset_index()
+
 def expected_calibration_error(probs, labels, bins: int = 10) -> float:
     "Top-label ECE of class probabilities `probs` (n x k) against integer `labels`, with `bins` equal-width confidence bins."
-    p = np.asarray(probs, float); conf, right = p.max(1), p.argmax(1) == np.asarray(labels)
-    edges = np.linspace(0, 1, bins + 1); which = np.clip(np.digitize(conf, edges[1:-1]), 0, bins - 1)
-    return float(sum(abs(conf[which == b].mean() - right[which == b].mean()) * (which == b).mean() for b in range(bins) if (which == b).any()))
+    c = calibration_bins(probs, labels, bins)
+    return float((abs(c.confidence - c.accuracy) * c.n).sum() / c.n.sum())
 
 def with_temperature(probs, t: float) -> np.ndarray:
     "Class probabilities with their logits divided by `t` (the argmax does not change)."

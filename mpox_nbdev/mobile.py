@@ -12,13 +12,13 @@ import pandas as pd
 
 from .benchmark import count_flops, time_tflite
 from .core import TASKS, data_root, models_dir, results_dir
-from .experiment import fold_data_id, run_fold
+from .experiment import fold_head_path, run_fold
 from .export import VARIANTS, full_model, quantization_table, summarise_quantization, to_tflite, train_default_model
-from .folds import fold_split, load_manifest
+from .folds import load_manifest
 from .images import load_array, parse_crop
 from .metrics import threshold_for_sensitivity
 from .spec import AUGMENTS, PROBES, RunSpec
-from .stats import METRICS, best_runs, calibration_table, load_folds
+from .stats import best_runs, calibration_table, load_folds, ranked_runs
 
 # %% auto #0
 __all__ = ['PHONE_LIMITS', 'ensure_heads', 'card_markdown', 'choose_variant', 'backbone_budgets', 'shipping_candidates',
@@ -31,8 +31,7 @@ def ensure_heads(spec: RunSpec, folds='all', results=None, manifest: pd.DataFram
     man = load_manifest() if manifest is None else manifest.reset_index(drop=True)
     todo = []
     for k in (done['folds'] if folds == 'all' else folds):
-        tr, va, _ = fold_split(man, k, spec.seed)
-        if not spec.head_path(k, fold_data_id(tr, va)).exists():
+        if not fold_head_path(spec, man, k).exists():
             run_fold(spec, man, k); todo.append(k)
     return todo
 
@@ -104,9 +103,8 @@ def shipping_candidates(task: str, budgets: pd.DataFrame, results=None) -> list[
     "(backbone, arm) of `task`'s runs whose backbone fits the phone (no gan), best mean 10-fold accuracy first (ties as in `best_runs`)."
     ok = set(budgets[budgets.fits].backbone)
     if not ok: raise ValueError(f'no backbone fits {PHONE_LIMITS}: {budgets.to_dict("records")}')
-    f = load_folds(results); f = f[(f.task == task) & f.backbone.isin(ok) & (f.augment != 'gan')]
-    m = f.groupby(['backbone', 'augment'])[METRICS].mean().reset_index().assign(tie=lambda d: d.accuracy.round(4))
-    m = m.sort_values(['tie', 'f1', 'backbone', 'augment'], ascending=[False, False, True, True])
+    f = load_folds(results); f = f[(f.task == task) & f.backbone.isin(ok)]
+    m = ranked_runs(folds=f, augments=[a for a in AUGMENTS + PROBES if a != 'gan'])
     return list(zip(m.backbone, m.augment))
 
 # %% ../nbs/11a_mobile.ipynb #b752d884
@@ -135,7 +133,7 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
     for task in tasks:
         tried = []
         for b, aug in shipping_candidates(task, budgets, results):
-            spec = RunSpec.from_run(RunSpec(b, task, aug).results_dir(results))
+            spec = RunSpec.of_run(b, task, aug, results)
             if table4:
                 ensure_heads(spec, folds, results)
                 q = quantization_table(spec, folds)

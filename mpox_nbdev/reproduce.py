@@ -41,7 +41,7 @@ def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=G
     stage('statistics', run_statistics(results))
     if mobile:
         mob = stage('mobile', build_mobile_results(results))
-        stage('robustness', write_robustness([RunSpec.from_run(RunSpec(c['backbone'], c['task'], c['augment']).results_dir(results))
+        stage('robustness', write_robustness([RunSpec.of_run(c['backbone'], c['task'], c['augment'], results)
                                               for c in mob['cards']], results))
         stage('fig9', write_fig9('multiclass', results))
     return out

@@ -13,7 +13,7 @@ from PIL import Image, ImageEnhance, ImageFilter
 from tqdm.auto import tqdm
 
 from .core import results_dir, task_labels
-from .experiment import fold_data_id
+from .experiment import fold_head_path, task_split
 from .features import extract_features
 from .folds import fold_split, load_manifest
 from .spec import RunSpec
@@ -52,11 +52,11 @@ def robustness_table(spec: RunSpec, perturbations=PERTURBATIONS, results=None, p
     man = load_manifest(); folds = pd.read_csv(spec.results_dir(results)/'folds.csv').set_index('fold')
     X = extract_features(man, spec.backbone, progress=False)
     views = {p: extract_features(man, spec.backbone, view=f'robust-{p}', transform=f, progress=progress) for p, f in perturbations.items()}
-    y = task_labels(man.label, spec.task) if spec.task != 'mpox_healthy' else None
     rows = []
     for k in folds.index:
-        tr, va, te = fold_split(man, k, spec.seed)
-        head = keras.models.load_model(spec.head_path(k, fold_data_id(tr, va)))
+        tr, va, te = task_split(man, fold_split(man, k, spec.seed), spec.task)
+        yte = task_labels(te.label, spec.task)
+        head = keras.models.load_model(fold_head_path(spec, man, k))
         t = folds.op_threshold.get(k) if 'op_threshold' in folds else None
         decide = (lambda p: np.where(p[:, 0] >= t, 0, 1)) if t is not None and not np.isnan(t) else (lambda p: p.argmax(1))
         p0 = head.predict(X[te.index], verbose=0); d0 = decide(p0)
@@ -65,7 +65,7 @@ def robustness_table(spec: RunSpec, perturbations=PERTURBATIONS, results=None, p
             rows.append({'task': spec.task, 'backbone': spec.backbone, 'augment': spec.augment, 'fold': int(k), 'perturbation': name,
                          'n': len(te), 'flips': int((d0 != d1).sum()), 'flip_rate': float((d0 != d1).mean()),
                          'mean_abs_dp': float(np.abs(p1[np.arange(len(d0)), d0] - p0[np.arange(len(d0)), d0]).mean()),
-                         'accuracy_original': float((d0 == y[te.index]).mean()), 'accuracy_changed': float((d1 == y[te.index]).mean())})
+                         'accuracy_original': float((d0 == yte).mean()), 'accuracy_changed': float((d1 == yte).mean())})
     return pd.DataFrame(rows)
 
 def summarise_robustness(r: pd.DataFrame) -> pd.DataFrame:

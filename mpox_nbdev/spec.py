@@ -68,6 +68,11 @@ def from_run(cls: RunSpec, folder) -> RunSpec:
     "The spec of a finished run's results folder."
     return cls.from_params(json.loads((Path(folder)/'run.json').read_text()))
 
+@patch(cls_method=True)
+def of_run(cls: RunSpec, backbone: str, task: str, augment: str, results=None) -> RunSpec:
+    "The spec the finished run `task/backbone/augment` of the results tree `results` was made with."
+    return cls.from_run(cls(backbone, task, augment).results_dir(results))
+
 # %% ../nbs/07a_spec.ipynb #5bec000c
 @patch
 def results_dir(self: RunSpec, results=None) -> Path:

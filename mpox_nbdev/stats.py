@@ -12,8 +12,8 @@ import pandas as pd
 from .core import results_dir
 
 # %% auto #0
-__all__ = ['METRICS', 'PAPER_ARMS', 'AUGMENT_ORDER', 'PAPER_ACCURACY', 'load_folds', 'best_runs', 'best_run', 'shapiro',
-           'compare_backbones', 'augmentation_test', 'against_probe', 'calibration_table', 'run_statistics',
+__all__ = ['METRICS', 'PAPER_ARMS', 'AUGMENT_ORDER', 'PAPER_ACCURACY', 'load_folds', 'ranked_runs', 'best_runs', 'best_run',
+           'shapiro', 'compare_backbones', 'augmentation_test', 'against_probe', 'calibration_table', 'run_statistics',
            'summary_table']
 
 # %% ../nbs/09_stats.ipynb #12ea6034
@@ -35,14 +35,18 @@ def load_folds(results=None) -> pd.DataFrame:
 # %% ../nbs/09_stats.ipynb #5a700003
 PAPER_ARMS = ('noaug', 'aug')
 
-def best_runs(results=None, augments=PAPER_ARMS, folds: pd.DataFrame | None = None) -> pd.DataFrame:
-    "Per task, the run (backbone, augment) with the highest mean fold accuracy among `augments` (None: every arm), with its mean metrics."
+def ranked_runs(results=None, augments=PAPER_ARMS, folds: pd.DataFrame | None = None) -> pd.DataFrame:
+    "Every run (task, backbone, augment) among `augments` (None: every arm) with its mean metrics, best first within each task."
     f = load_folds(results) if folds is None else folds
     if augments is not None: f = f[f.augment.isin(augments)]
     m = f.groupby(['task', 'backbone', 'augment'])[METRICS].mean().reset_index()
     m['tie'] = m.accuracy.round(4)  # fold accuracies are stored to 6 digits: equal counts of correct images must tie
     m = m.sort_values(['task', 'tie', 'f1', 'backbone', 'augment'], ascending=[True, False, False, True, True])
-    return m.groupby('task').head(1).drop(columns='tie').reset_index(drop=True)
+    return m.drop(columns='tie').reset_index(drop=True)
+
+def best_runs(results=None, augments=PAPER_ARMS, folds: pd.DataFrame | None = None) -> pd.DataFrame:
+    "Per task, the run (backbone, augment) with the highest mean fold accuracy among `augments` (None: every arm), with its mean metrics."
+    return ranked_runs(results, augments, folds).groupby('task').head(1).reset_index(drop=True)
 
 def best_run(task: str, results=None, augments=PAPER_ARMS) -> tuple[str, str]:
     "(backbone, augment) of `task`'s best run (see `best_runs`)."
