@@ -4,16 +4,18 @@
 
 # %% ../nbs/06_augment.ipynb #f10f5d38
 from __future__ import annotations
-import zlib
+import io, zlib
 
 import numpy as np
 import pandas as pd
+from PIL import Image, ImageEnhance, ImageFilter
 from scipy import ndimage
 
 from .features import extract_features
 
 # %% auto #0
-__all__ = ['AUG_LEVELS', 'FLIPS', 'VIEWS', 'augment', 'view_name', 'augmented_features', 'all_views']
+__all__ = ['AUG_LEVELS', 'FLIPS', 'VIEWS', 'PERTURBATIONS', 'augment', 'view_name', 'augmented_features', 'all_views',
+           'change_views']
 
 # %% ../nbs/06_augment.ipynb #9ea1bb5e
 def augment(img: np.ndarray, rng: np.random.Generator, rotation=0., zoom=0., translate_h=0., translate_w=0.,
@@ -55,3 +57,31 @@ def augmented_features(manifest: pd.DataFrame, name: str, level: float, flip: in
 def all_views(manifest: pd.DataFrame, name: str, **kw) -> dict:
     "{(level, flip): (views, n, F)} for the whole grid — computed once per backbone, then read from the cache."
     return {(l, f): augmented_features(manifest, name, l, f, **kw) for l in AUG_LEVELS for f in FLIPS}
+
+# %% ../nbs/06_augment.ipynb #52b55a91
+def _pil(f):
+    def g(a, row=None):
+        return np.asarray(f(Image.fromarray(np.asarray(a, np.uint8))).convert('RGB'), np.float32)
+    return g
+
+def _jpeg(q):
+    def f(im):
+        b = io.BytesIO(); im.save(b, 'JPEG', quality=q); return Image.open(io.BytesIO(b.getvalue()))
+    return f
+
+def _scale(k):
+    return lambda im: im.resize((im.width // k, im.height // k), Image.BILINEAR).resize(im.size, Image.BILINEAR)
+
+PERTURBATIONS = {
+    'mirror': _pil(lambda im: im.transpose(Image.FLIP_LEFT_RIGHT)),
+    'rotate90': _pil(lambda im: im.transpose(Image.ROTATE_90)),
+    'jpeg_q20': _pil(_jpeg(20)),
+    'brightness_0.6': _pil(lambda im: ImageEnhance.Brightness(im).enhance(0.6)),
+    'blur_r2': _pil(lambda im: im.filter(ImageFilter.GaussianBlur(2))),
+    'half_resolution': _pil(_scale(2)),
+    'quarter_resolution': _pil(_scale(4)),
+}
+
+def change_views(manifest: pd.DataFrame, name: str, perturbations=PERTURBATIONS, **kw) -> dict:
+    "{change: (n, F) features of every image under that change}, cached like every other view."
+    return {p: extract_features(manifest, name, view=f'robust-{p}', transform=f, **kw) for p, f in perturbations.items()}

@@ -15,8 +15,8 @@ from .core import ALL_TASKS, TASKS, MpoxError, env_vars, project_root
 from .core import data_root as default_data_root
 from .data import fetch_sources, file_problems, load_registry
 from .folds import build_manifest
-from .predict import check_output, explain_photo, load_classifier, screen
-from .spec import ARMS, GAN_STEPS, RunSpec
+from .predict import check_output, explain_photo, load_classifier, model_card, screen
+from .spec import ARMS, GAN_STEPS, GRID_ARMS, RunSpec
 
 # %% auto #0
 __all__ = ['DATA_ROOT', 'TASK', 'MODEL', 'COMMANDS', 'fetch', 'verify', 'curate', 'reproduce', 'predict', 'explain', 'overview',
@@ -64,7 +64,7 @@ def reproduce(data_root: DATA_ROOT = None,
               out: Param('folder for manifest.csv (default data/ocsi)', Path) = None,
               backbones: Param('backbones to run (default: every backbone whose ImageNet weights are on this machine)', str, nargs='+') = None,
               tasks: Param("tasks of the grid", str, nargs='+', choices=ALL_TASKS) = TASKS,
-              augments: Param("arms of the grid: the paper's noaug and aug, the linear probes probe and probecv (the GAN arm runs after the grid)", str, nargs='+', choices=ARMS) = ('noaug', 'aug', 'probe', 'probecv'),
+              augments: Param("arms of the grid: the paper's noaug and aug, the linear probes probe, probecv and probeaug (the GAN arm runs after the grid)", str, nargs='+', choices=ARMS) = GRID_ARMS,
               folds: Param("'all' or a comma list such as 0,1", _folds) = 'all',
               max_epochs: Param('Hyperband max epochs per trial (6: 10 trials a fold)', int) = 6,
               factor: Param('Hyperband reduction factor', int) = 3,
@@ -88,14 +88,23 @@ MODEL = Param('a TFLite model (default: models/<task>.tflite)', Path)
 @call_parse
 def predict(paths: Param('image files and/or folders (searched recursively)', Path, nargs='+', opt=False),
             task: TASK = 'multiclass', model: MODEL = None,
-            csv: Param('also write file, prediction, p_<class> columns to this CSV', Path) = None):
-    "Screen close-up skin photos: a predicted class and its probabilities per image. Research and decision support only: not a diagnosis."
+            csv: Param('also write file, prediction, status, ood_score, p_<class> columns to this CSV', Path) = None):
+    """Screen close-up skin photos: per image a class and its probabilities, "inconclusive", or "not a close-up skin photo".
+    Research and decision support only: not a diagnosis."""
     if csv is not None: check_output(csv, '--csv', ('.csv',))
-    load_classifier(task, model)  # refuse a bad --model before reading any photo
+    _, _, path = load_classifier(task, model)  # refuse a bad --model before reading any photo
     df, errors, warns = screen(paths, task, model)
-    for r in df.itertuples(index=False):
-        probs = '  '.join(f'{c[2:]} {v:.3f}' for c, v in zip(df.columns[2:], r[2:]))
-        print(f'{r.file}: {r.prediction}   ({probs})')
+    card = model_card(path); pcols = [c for c in df.columns if c.startswith('p_')]
+    for r in df.to_dict('records'):
+        probs = '  '.join(f'{c[2:]} {r[c]:.3f}' for c in pcols)
+        if r['status'] == 'rejected':
+            print(f"{r['file']}: not a close-up skin photo (score {r['ood_score']:.3f} > threshold {card['ood_threshold']:.3f})")
+        elif r['status'] == 'inconclusive':
+            print(f"{r['file']}: inconclusive (leans {r['prediction']} at p {r['p_' + r['prediction']]:.3f}, below the "
+                  f"{card['inconclusive_below']:.3f} needed for an answer; have it looked at)   ({probs})")
+        else: print(f"{r['file']}: {r['prediction']}   ({probs})")
+    n = df.status.value_counts()
+    if len(df) > 1: print(', '.join(f'{n[s]} {s}' for s in ('screened', 'inconclusive', 'rejected') if s in n))
     for w in warns: print(f'warning: {w}', file=sys.stderr)
     for e in errors: print(f'error: {e}', file=sys.stderr)
     if csv is not None:

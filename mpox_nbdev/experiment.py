@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .augment import all_views
+from .augment import all_views, change_views
 from .core import seed_everything, task_labels, task_rows
 from .features import extract_features
 from .folds import fold_split, load_manifest, subset_manifest
@@ -22,7 +22,7 @@ from .spec import PROBES, RunSpec
 from .tuning import hyperband_search, prune_checkpoints
 
 # %% auto #0
-__all__ = ['fold_data_id', 'task_split', 'fold_head_path', 'run_fold', 'manifest_md5', 'run_experiment']
+__all__ = ['fold_data_id', 'task_split', 'fold_head_path', 'probe_views', 'run_fold', 'manifest_md5', 'run_experiment']
 
 # %% ../nbs/08a_experiment.ipynb #1ea98ae9
 def fold_data_id(train: pd.DataFrame, val: pd.DataFrame) -> str:
@@ -41,6 +41,11 @@ def fold_head_path(spec: RunSpec, manifest: pd.DataFrame, fold: int) -> Path:
     return spec.head_path(fold, fold_data_id(tr, va))
 
 # %% ../nbs/08a_experiment.ipynb #e0a10003
+def probe_views(spec: RunSpec, manifest: pd.DataFrame, rows, root=None, progress: bool = False) -> list:
+    "For the `probeaug` arm, the features of `rows` under each everyday photo change (`06_augment`); else none."
+    if spec.augment != 'probeaug': return []
+    return [v[rows] for v in change_views(manifest, spec.backbone, root=root, progress=progress).values()]
+
 def run_fold(spec: RunSpec, manifest: pd.DataFrame, fold: int, root=None, progress: bool = False):
     "Tune and score one outer fold of `spec`; return (row of folds.csv as a dict, predictions, every Hyperband trial)."
     seed_everything(spec.seed)
@@ -61,7 +66,8 @@ def run_fold(spec: RunSpec, manifest: pd.DataFrame, fold: int, root=None, progre
     t0 = time.time()
     if spec.augment in PROBES:
         groups = man.group.to_numpy()[np.r_[tr, va]] if spec.augment == 'probecv' else None
-        model, best, trials, (s, ys) = probe_search((Xtr, ytr), (X[va], y[va]), len(spec.classes), spec.seed + fold, groups)
+        model, best, trials, (s, ys) = probe_search((Xtr, ytr), (X[va], y[va]), len(spec.classes), spec.seed + fold, groups,
+                                                    train_views=probe_views(spec, man, tr, root, progress))
     else:
         model, best, trials = hyperband_search((Xtr, ytr), (X[va], y[va]), len(spec.classes), spec.tuner_dir(fold, data_id), views,
                                                max_epochs=spec.max_epochs, factor=spec.factor, seed=spec.seed + fold)

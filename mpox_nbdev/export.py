@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 from .augment import all_views
 from .backbones import BACKBONES, backbone
 from .core import MpoxError, cache_dir, data_root, quiet_native_logs, task_labels
-from .experiment import fold_head_path
+from .experiment import fold_head_path, probe_views
 from .features import extract_features
 from .folds import fold_split, load_manifest, train_val_split
 from .images import load_array, parse_crop
@@ -28,13 +28,13 @@ __all__ = ['VARIANTS', 'PAPER_SIZES_MB', 'full_model', 'fold_model', 'to_tflite'
            'summarise_quantization', 'train_default_model']
 
 # %% ../nbs/10_export.ipynb #a72850e0
-def full_model(backbone_name: str, head, weights='imagenet'):
-    "Backbone + head as one flat Keras Functional model: raw RGB (size x size x 3) -> class probabilities."
+def full_model(backbone_name: str, head, weights='imagenet', gate=None):
+    "Backbone + head as one flat Keras Functional model: raw RGB (size x size x 3) -> class probabilities [, OOD score]."
     import keras
     bb = backbone(backbone_name, weights)
-    x = bb.output
+    x = feats = bb.output
     for layer in head.layers[1:]: x = layer(x)
-    return keras.Model(bb.input, x, name=f'{backbone_name}_classifier')
+    return keras.Model(bb.input, x if gate is None else [x, gate(feats)], name=f'{backbone_name}_classifier')
 
 # %% ../nbs/10_export.ipynb #c445e6cc
 def fold_model(spec: RunSpec, fold: int, manifest: pd.DataFrame | None = None):
@@ -68,7 +68,8 @@ def to_tflite(model, variant: str, representative: np.ndarray | None = None) -> 
 
 # %% ../nbs/10_export.ipynb #de17601d
 class TFLiteClassifier:
-    "A TFLite classifier run with ai_edge_litert: `predict(images)` for uint8/float RGB batches at the model's size."
+    """A TFLite classifier run with ai_edge_litert: `predict(images)` for uint8/float RGB batches at the model's size;
+    `predict_with_score` also returns the out-of-distribution score of a model that has one (a second, 1-wide output)."""
     def __init__(self, model, num_threads: int = 1):
         from ai_edge_litert.interpreter import Interpreter
         name = 'model' if isinstance(model, (bytes, bytearray)) else str(model)
@@ -84,16 +85,23 @@ class TFLiteClassifier:
         ins, outs = self.it.get_input_details(), self.it.get_output_details()
         if len(ins) != 1 or len(ins[0]['shape']) != 4 or ins[0]['shape'][-1] != 3 or ins[0]['shape'][1] != ins[0]['shape'][2]:
             raise MpoxError(f'{name}: not an image classifier (expects one square RGB input, has {[list(i["shape"]) for i in ins]})')
-        self.inp, self.out = ins[0], outs[0]
+        probs = [o for o in outs if o['shape'][-1] > 1]; gates = [o for o in outs if o['shape'][-1] == 1]
+        if len(probs) != 1 or len(gates) > 1:
+            raise MpoxError(f'{name}: not an image classifier (expects class probabilities and at most one score, has {[list(o["shape"]) for o in outs]})')
+        self.inp, self.out, self.gate = ins[0], probs[0], (gates[0] if gates else None)
         self.size = int(self.inp['shape'][1])
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        "Class probabilities, one row per image; renormalised, since an int8 softmax is quantized in steps of 1/256."
-        out = []
+    def predict_with_score(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        "(class probabilities, one row per image, renormalised since an int8 softmax moves in steps of 1/256; OOD scores or None)."
+        out, score = [], []
         for img in np.asarray(x, np.float32):
             self.it.set_tensor(self.inp['index'], img[None]); self.it.invoke()
             out.append(self.it.get_tensor(self.out['index'])[0].astype(np.float64))
+            if self.gate is not None: score.append(float(self.it.get_tensor(self.gate['index']).ravel()[0]))
         p = np.clip(np.stack(out), 0, None)
-        return p / np.maximum(p.sum(1, keepdims=True), 1e-12)
+        return p / np.maximum(p.sum(1, keepdims=True), 1e-12), (np.array(score) if self.gate is not None else None)
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        "Class probabilities, one row per image."
+        return self.predict_with_score(x)[0]
 
 # %% ../nbs/10_export.ipynb #8bc2be9e
 def quantization_table(spec: RunSpec, folds='all', n_calib: int = 64, progress=True, manifest: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -137,7 +145,7 @@ def train_default_model(spec: RunSpec, max_units: int = 1024):
     train, val, n = (X[tr.index], y[tr.index]), (X[va.index], y[va.index]), len(spec.classes)
     if spec.augment in PROBES:
         groups = man.group.to_numpy()[np.r_[tr.index, va.index]] if spec.augment == 'probecv' else None
-        head, best, trials, (s, ys) = probe_search(train, val, n, spec.seed, groups)
+        head, best, trials, (s, ys) = probe_search(train, val, n, spec.seed, groups, train_views=probe_views(spec, man, tr.index))
     else:
         views = {k: v[:, tr.index] for k, v in all_views(man, spec.backbone, progress=False).items()} if spec.augment == 'aug' else None
         project = cache_dir()/'tuner'/'default'/f'{spec.task}-{spec.backbone}-{spec.augment}-u{max_units}'

@@ -10,8 +10,8 @@ import pandas as pd
 from .core import task_classes
 
 # %% auto #0
-__all__ = ['confusion', 'classification_metrics', 'threshold_for_sensitivity', 'operating_point', 'calibration_bins',
-           'expected_calibration_error', 'with_temperature', 'fit_temperature']
+__all__ = ['confusion', 'classification_metrics', 'threshold_for_sensitivity', 'operating_point', 'decisions', 'confidence_floor',
+           'verdict_rates', 'calibration_bins', 'expected_calibration_error', 'with_temperature', 'fit_temperature']
 
 # %% ../nbs/08_metrics.ipynb #95841c30
 def confusion(y_true, y_pred, task: str) -> pd.DataFrame:
@@ -46,6 +46,33 @@ def operating_point(scores, positive, threshold: float) -> dict:
     call, pos = np.asarray(scores, float) >= threshold, np.asarray(positive, bool)
     return {'op_threshold': float(threshold), 'op_sensitivity': float(call[pos].mean()) if pos.any() else float('nan'),
             'op_specificity': float((~call[~pos]).mean()) if (~pos).any() else float('nan'), 'op_accuracy': float((call == pos).mean())}
+
+# %% ../nbs/08_metrics.ipynb #0b0e0011
+def decisions(probs, threshold: float | None = None) -> np.ndarray:
+    "Class index per row: the argmax, or for two classes with a `threshold`, 0 when p[0] >= threshold."
+    p = np.asarray(probs, float)
+    if threshold is not None and p.shape[1] == 2: return np.where(p[:, 0] >= threshold, 0, 1)
+    return p.argmax(1)
+
+def confidence_floor(probs, labels, threshold: float | None = None, target: float = 0.95) -> float:
+    "Lowest confidence (p of the decided class) at or above which the decisions are right for at least `target` of the rows."
+    p, y = np.asarray(probs, float), np.asarray(labels)
+    d = decisions(p, threshold); conf = p[np.arange(len(p)), d]; ok = d == y
+    for f in np.unique(np.r_[0., conf]):
+        if ok[conf >= f].mean() >= target: return float(f)
+    return float(conf.max())
+
+def verdict_rates(probs, labels, floor: float, threshold: float | None = None) -> dict:
+    "Share of rows left inconclusive by `floor`, and accuracy (and, for two classes, sensitivity of class 0) on the rest and on all."
+    p, y = np.asarray(probs, float), np.asarray(labels)
+    d = decisions(p, threshold); keep = p[np.arange(len(p)), d] >= floor
+    out = {'inconclusive_share': float(1 - keep.mean()), 'accuracy_screened': float((d == y)[keep].mean()) if keep.any() else float('nan'),
+           'accuracy_all': float((d == y).mean())}
+    if p.shape[1] == 2:
+        pos = y == 0
+        out |= {'sensitivity_screened': float((d[keep & pos] == 0).mean()) if (keep & pos).any() else float('nan'),
+                'sensitivity_all': float((d[pos] == 0).mean())}
+    return out
 
 # %% ../nbs/08_metrics.ipynb #0b0e0005
 def calibration_bins(probs, labels, bins: int = 10) -> pd.DataFrame:

@@ -9,20 +9,26 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from PIL import Image
+from tqdm.auto import tqdm
 
 from .benchmark import count_flops, time_tflite
 from .core import TASKS, data_root, models_dir, results_dir
+from .data import load_registry
 from .experiment import fold_head_path, run_fold
 from .export import VARIANTS, full_model, quantization_table, summarise_quantization, to_tflite, train_default_model
+from .features import extract_features
 from .folds import load_manifest
-from .images import load_array, parse_crop
-from .metrics import threshold_for_sensitivity
+from .images import load_array, load_image, parse_crop
+from .metrics import confidence_floor, decisions, threshold_for_sensitivity, verdict_rates
+from .ood import chosen_gate, face_pictures, far_ood_pictures, gate_layer, near_ood_files
 from .spec import AUGMENTS, PROBES, RunSpec
 from .stats import best_runs, calibration_table, load_folds, ranked_runs
 
 # %% auto #0
-__all__ = ['PHONE_LIMITS', 'ensure_heads', 'card_markdown', 'choose_variant', 'backbone_budgets', 'shipping_candidates',
-           'ensemble_summary', 'build_mobile_results']
+__all__ = ['PHONE_LIMITS', 'INCONCLUSIVE_TARGET', 'ensure_heads', 'card_markdown', 'choose_variant', 'backbone_budgets',
+           'shipping_candidates', 'ensemble_summary', 'gate_calibration_pictures', 'build_mobile_results',
+           'write_shipped_gate']
 
 # %% ../nbs/11a_mobile.ipynb #9ed221ac
 def ensure_heads(spec: RunSpec, folds='all', results=None, manifest: pd.DataFrame | None = None) -> list[int]:
@@ -62,6 +68,19 @@ def card_markdown(cards: list[dict]) -> str:
             lines += [f"- decision: Mpox when p(Mpox) ≥ {c['threshold']:.3f} (chosen on held-out predictions for sensitivity ≥ 0.90); "
                       f"10-fold CV at the operating point: sensitivity {op.get('op_sensitivity', float('nan')):.3f}, "
                       f"specificity {op.get('op_specificity', float('nan')):.3f}, accuracy {op.get('op_accuracy', float('nan')):.3f}"]
+        if 'ood' in c:
+            o = c['ood']
+            lines += [f"- not a skin photo: the model's second output scores how far a photo lies from OCSI ({o['score']}); above "
+                      f"{c['ood_threshold']:.3f} the answer is 'not a close-up skin photo'. Measured over 10 folds (gate fitted on the "
+                      f"training part): {100 * o['pass_test']:.1f} % of held-out OCSI photos pass; rejected: {100 * o['reject_far']:.1f} % of "
+                      f"ordinary pictures, text, noise and plain fields (AUROC {o['auroc_far']:.4f}), {100 * o['reject_faces']:.0f} % of "
+                      f"small grey face photos, {100 * o['reject_measles']:.1f} % of measles photos (skin photos: the gate does not catch them)"]
+        if 'inconclusive_below' in c:
+            v = c['inconclusive']
+            lines += [f"- inconclusive: when the decided class has probability below {c['inconclusive_below']:.3f} (chosen on held-out "
+                      f"predictions so that the other answers are right ≥ {100 * v['target_accuracy']:.0f} % of the time); on the 10 folds' "
+                      f"test parts {100 * v['inconclusive_share']:.1f} % of photos are inconclusive, accuracy on the rest "
+                      f"{v['accuracy_screened']:.3f} (all photos: {v['accuracy_all']:.3f})"]
         if 'ensemble' in c:
             e = c['ensemble']
             lines += [f"- an ensemble of {', '.join(e['backbones'])} ({e['arm']}, mean probability) would reach {e['accuracy']:.3f} "
@@ -73,7 +92,8 @@ def card_markdown(cards: list[dict]) -> str:
               'chickenpox): the model can key on photographic style, watermarks or background rather than on the lesion.',
               '- Skin tones are unevenly represented across classes; performance on dark skin is unknown.',
               '- Trained on 260 images; the 10-fold numbers are not evidence of accuracy on real smartphone photos of patients.',
-              '- Mpox strains, stages and other look-alike conditions (measles, herpes, syphilis, molluscum) are not covered.']
+              '- Mpox strains, stages and other look-alike conditions (measles, herpes, syphilis, molluscum) are not covered; '
+              'the out-of-distribution gate rejects pictures that are not skin, not skin diseases the model does not know.']
     return '\n'.join(lines) + '\n'
 
 # %% ../nbs/11a_mobile.ipynb #24bbd14c
@@ -123,6 +143,13 @@ def ensemble_summary(task: str, arm: str, budgets: pd.DataFrame, results=None) -
             'size_mb': float(bud.size_mb.sum()), 'latency_ms': float(bud.median_ms.sum())}
 
 # %% ../nbs/11a_mobile.ipynb #b752d886
+def gate_calibration_pictures(n: int = 8) -> list:
+    """Pictures far from OCSI for the int8 calibration: without them the gate's score is quantized over the range of
+    OCSI's own photos and saturates below the threshold. Drawn with another seed than the evaluation sets."""
+    return [p for _, k, p in far_ood_pictures(seed=1, crops=0) if k in ('text', 'noise', 'uniform field')][::60 // n][:n]
+
+INCONCLUSIVE_TARGET = 0.95  # a screened (not inconclusive) answer should be right at least this often on held-out photos
+
 def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all', table4: bool = True) -> dict:
     "Per task: the run to ship and Table 4 of the runs tried, default models + cards in models/, Table 5 latency, under results/mobile; `table4=False` reuses the committed per-fold Table 4."
     results = Path(results or results_dir()); out = results/'mobile'; out.mkdir(parents=True, exist_ok=True)
@@ -147,9 +174,11 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
             if variant == 'full_int8': break  # otherwise the next run in line is tried
         else: spec, summ, variant = tried[0]  # none keeps its accuracy in int8: the best run ships as float16
         b, aug = spec.backbone, spec.augment
-        model, head, hp, val_acc, (s, ys) = train_default_model(spec)
-        man = load_manifest(); size = model.input.shape[1]
-        calib = np.stack([load_array(data_root()/f, parse_crop(c), size) for f, c in zip(man.file[::4], man.crop[::4])])
+        _, head, hp, val_acc, (s, ys) = train_default_model(spec)
+        man = load_manifest(); gate = chosen_gate(b, results)   # the out-of-distribution gate: all of OCSI as references
+        model = full_model(b, head, gate=gate_layer(extract_features(man, b, progress=False), gate['k'])); size = model.input.shape[1]
+        calib = np.stack([load_array(data_root()/f, parse_crop(c), size) for f, c in zip(man.file[::4], man.crop[::4])] +
+                         [np.asarray(p.resize((size, size), Image.BILINEAR)) for p in gate_calibration_pictures()])
         md = models_dir(); md.mkdir(exist_ok=True)
         flats = {v: to_tflite(model, v, calib) for v in VARIANTS}
         (md/f'{task}.tflite').write_bytes(flats[variant])
@@ -174,6 +203,13 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
         if len(spec.classes) == 2:
             card['threshold'] = threshold_for_sensitivity(s[:, 0], ys == 0)
             if 'op_sensitivity' in f: card['operating_point'] = {k: float(f[k].mean()) for k in ('op_sensitivity', 'op_specificity', 'op_accuracy')}
+        card['ood_threshold'] = gate['threshold']
+        card['ood'] = {**gate, 'references': int(len(man)), 'score': f"1 - mean cosine similarity of the {gate['k']} nearest OCSI photos "
+                       "(square-rooted backbone features); the model's second output"}
+        card['inconclusive_below'] = confidence_floor(s, ys, card.get('threshold'), INCONCLUSIVE_TARGET)
+        pr = pd.read_csv(spec.results_dir(results)/'predictions.csv')
+        card['inconclusive'] = {'target_accuracy': INCONCLUSIVE_TARGET, **verdict_rates(
+            pr[[f'p_{c}' for c in spec.classes]].to_numpy(), pr.label.map(spec.classes.index).to_numpy(), card['inconclusive_below'], card.get('threshold'))}
         ens = ensemble_summary(task, aug, budgets, results)
         if ens: card['ensemble'] = ens
         (md/f'{task}.json').write_text(json.dumps(card, indent=1, default=float) + '\n'); cards.append(card)
@@ -188,3 +224,32 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
     pd.DataFrame(lat).to_csv(out/'latency.csv', index=False, float_format='%.4g', lineterminator='\n')
     (models_dir()/'README.md').write_text(card_markdown(cards))
     return {'quantization': summarise_quantization(q), 'latency': pd.DataFrame(lat), 'cards': cards}
+
+# %% ../nbs/11a_mobile.ipynb #c2be1431
+def _shipped_sets(registry=None):
+    reg = load_registry() if registry is None else registry; man = load_manifest()
+    skin = reg[reg.label.isin(['Monkeypox', 'Chickenpox', 'Normal', 'Acne']) & ~reg.status.isin(['annotation']) &
+               ~reg.status.str.startswith('deleted') & ~reg.md5.isin(man.md5)]
+    files = lambda rows: [(f, lambda f=f: load_image(data_root()/f)) for f in rows.file]
+    return {'far': [(n, lambda p=p: p) for n, _, p in far_ood_pictures()], 'faces': [(n, lambda p=p: p) for n, _, p in face_pictures()],
+            'measles': files(near_ood_files(reg)), 'sources not in OCSI': files(skin)}
+
+def write_shipped_gate(results=None, tasks=TASKS, sets=None) -> pd.DataFrame:
+    "Run every evaluation picture through each shipped model (`models/<task>.tflite`); write results/ood/shipped.csv."
+    from mpox_nbdev.export import TFLiteClassifier
+    sets, rows = sets or _shipped_sets(), []
+    for task in tasks:
+        card = json.loads((models_dir()/f'{task}.json').read_text()); clf = TFLiteClassifier(models_dir()/f'{task}.tflite')
+        mpox = card['classes'].index('Mpox')
+        for name, items in sets.items():
+            P, S = [], []
+            for _, load in tqdm(items, desc=f'{task}: {name}', leave=False):
+                x = np.asarray(load().resize((clf.size, clf.size), Image.BILINEAR), np.uint8)
+                p, sc = clf.predict_with_score(x[None]); P.append(p[0]); S.append(sc[0])
+            d, rej = decisions(np.array(P), card.get('threshold')), np.array(S) > card['ood_threshold']
+            rows.append({'task': task, 'set': name, 'pictures': len(items), 'rejected': float(rej.mean()),
+                         'mpox_without_gate': float((d == mpox).mean()), 'mpox_with_gate': float(((d == mpox) & ~rej).mean()),
+                         'median_score': float(np.median(S))})
+    out = Path(results or results_dir())/'ood'; out.mkdir(parents=True, exist_ok=True)
+    t = pd.DataFrame(rows); t.to_csv(out/'shipped.csv', index=False, float_format='%.6g', lineterminator='\n')
+    return t

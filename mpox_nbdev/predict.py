@@ -17,10 +17,11 @@ from .data import IMAGE_EXTS
 from .explain import gradcam, gradcam_overlay
 from .export import TFLiteClassifier, full_model
 from .images import load_image
+from .metrics import decisions
 
 # %% auto #0
 __all__ = ['SCAN_EXTS', 'OVERLAY_SUFFIXES', 'default_model', 'model_card', 'find_images', 'check_output', 'image_warnings',
-           'load_classifier', 'decide', 'screen', 'explain_photo']
+           'load_classifier', 'decide', 'verdict', 'screen', 'explain_photo']
 
 # %% ../nbs/12a_predict.ipynb #3928f772
 def default_model(task: str) -> Path: return models_dir()/f'{task}.tflite'
@@ -83,13 +84,19 @@ def load_classifier(task: str = 'multiclass', model=None) -> tuple[TFLiteClassif
 
 def decide(p, classes, threshold=None) -> str:
     "The predicted class for probabilities `p`: the argmax, or for two classes with a threshold, the first (positive) class when p[0] >= threshold."
-    if threshold is not None and len(classes) == 2: return classes[0] if p[0] >= threshold else classes[1]
-    return classes[int(np.argmax(p))]
+    return classes[int(decisions(np.asarray(p, float)[None], threshold)[0])]
+
+def verdict(confidence: float, score: float | None, card: dict) -> str:
+    "'rejected' when the OOD score is above the card's `ood_threshold`; 'inconclusive' when the decided class's probability is below `inconclusive_below`; else 'screened'."
+    if score is not None and card.get('ood_threshold') is not None and score > card['ood_threshold']: return 'rejected'
+    if card.get('inconclusive_below') is not None and confidence < card['inconclusive_below']: return 'inconclusive'
+    return 'screened'
 
 def screen(paths, task: str = 'multiclass', model=None, progress: bool = True):
-    "Classify every image under `paths`; returns (DataFrame file, prediction, p_<class>..., one-line errors, one-line warnings)."
+    """Classify every image under `paths`; returns (DataFrame file, prediction, status, ood_score, p_<class>...,
+    one-line errors, one-line warnings). `prediction` is the model's call; `status` says whether to trust it."""
     clf, classes, path = load_classifier(task, model)
-    threshold = model_card(path).get('threshold')
+    card = model_card(path); threshold = card.get('threshold')
     files, errors = find_images(paths)
     rows, warns = [], []
     for f in tqdm(files, desc='screening', disable=not progress or len(files) < 2):
@@ -97,9 +104,11 @@ def screen(paths, task: str = 'multiclass', model=None, progress: bool = True):
         except ImageError as e: errors.append(str(e)); continue
         warns += image_warnings(im, clf.size, f)
         x = np.asarray(im.resize((clf.size, clf.size), Image.BILINEAR), np.uint8)
-        p = clf.predict(x[None])[0]
-        rows.append({'file': str(f), 'prediction': decide(p, classes, threshold), **{f'p_{c}': float(v) for c, v in zip(classes, p)}})
-    cols = ['file', 'prediction', *[f'p_{c}' for c in classes]]
+        p, sc = clf.predict_with_score(x[None]); p, sc = p[0], (None if sc is None else float(sc[0]))
+        k = int(decisions(p[None], threshold)[0])
+        rows.append({'file': str(f), 'prediction': classes[k], 'status': verdict(p[k], sc, card), 'ood_score': sc,
+                     **{f'p_{c}': float(v) for c, v in zip(classes, p)}})
+    cols = ['file', 'prediction', 'status', 'ood_score', *[f'p_{c}' for c in classes]]
     return pd.DataFrame(rows, columns=cols), errors, warns
 
 # %% ../nbs/12a_predict.ipynb #2f43f85d

@@ -38,11 +38,14 @@ def _fit(X, y, C, cw, seed):
         warnings.simplefilter('ignore')  # lbfgs convergence notices at the weakest regularisation
         return sc, LogisticRegression(C=C, class_weight=cw, max_iter=5000, random_state=seed).fit(sc.transform(X), y)
 
-def probe_search(train, val, n_classes: int, seed: int = 0, inner_groups=None, inner: int = 4):
+def probe_search(train, val, n_classes: int, seed: int = 0, inner_groups=None, inner: int = 4, train_views=()):
     "Choose C and class weighting (see above); return (Keras head, best settings, one row per candidate, (scores, labels) for the operating point)."
     from sklearn.metrics import log_loss
     from sklearn.model_selection import StratifiedGroupKFold
     (Xtr, ytr), (Xva, yva) = train, val
+    if len(train_views):
+        if inner_groups is not None: raise ValueError('train_views are for validation selection (probeaug), not inner CV')
+        Xtr, ytr = np.concatenate([Xtr, *train_views]), np.tile(ytr, 1 + len(train_views))
     labels = list(range(n_classes))
     if inner_groups is None: X, y, splits = Xtr, ytr, [(np.arange(len(Xtr)), None)]
     else:

@@ -13,21 +13,20 @@ from .figures import write_embeddings
 from .folds import build_manifest
 from .gan_arm import run_gan_arm
 from .grid import paper_grid, run_grid
-from .mobile import build_mobile_results
-from .robustness import write_robustness
-from .spec import RunSpec
+from .mobile import build_mobile_results, write_shipped_gate
+from .ood import write_ood
+from .robustness import robustness_specs, write_robustness
+from .spec import GRID_ARMS, RunSpec
 from .stats import run_statistics
 
 # %% auto #0
-__all__ = ['GRID_ARMS', 'reproduce']
+__all__ = ['reproduce']
 
 # %% ../nbs/19_reproduce.ipynb #9e900006
-GRID_ARMS = ('noaug', 'aug', 'probe', 'probecv')  # the paper's two arms and the linear probes; the GAN arm runs after
-
 def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=GRID_ARMS, folds='all',
               scheduler: str | None = None, data_root=None, include_withdrawn: bool = False, curate: bool = True,
               gan: bool = True, mobile: bool = True, results=None, manifest_out=None, log=print) -> dict:
-    "Curate, run the paper's grid, embeddings, the GAN arm, statistics, Table 4/5 and default models, their robustness, Fig 9; return each stage's output."
+    "Curate, run the paper's grid, embeddings, the GAN arm, statistics, the OOD gates, Table 4/5 and default models (gate inside), their robustness, Fig 9; return each stage's output."
     results = Path(results or results_dir()); out, t0 = {}, time.time()
     def stage(name, value):
         out[name] = value; log(f"[{time.time() - t0:7.0f} s] {name}: done"); return value
@@ -36,12 +35,14 @@ def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=G
         log('manifest: ' + ', '.join(f'{k} {v}' for k, v in m.label.value_counts().sort_index().items()))
     grid = stage('grid', run_grid(paper_grid(backbones, tasks, augments, base), scheduler, folds=folds, results=results, data_root=data_root))
     log(grid[['run', 'status', 'seconds']].to_string(index=False))
-    stage('embeddings', {b: write_embeddings(b, results) for b in sorted({r.split('/')[1] for r in grid.run})})
+    ran = sorted({r.split('/')[1] for r in grid.run})   # the backbones of the grid
+    stage('embeddings', {b: write_embeddings(b, results) for b in ran})
     if gan: stage('gan', run_gan_arm(base, folds, scheduler, results, data_root))
     stage('statistics', run_statistics(results))
     if mobile:
+        stage('ood', write_ood(ran, results))
         mob = stage('mobile', build_mobile_results(results))
-        stage('robustness', write_robustness([RunSpec.of_run(c['backbone'], c['task'], c['augment'], results)
-                                              for c in mob['cards']], results))
+        stage('shipped gate', write_shipped_gate(results))
+        stage('robustness', write_robustness(robustness_specs(mob['cards'], results), results))
         stage('fig9', write_fig9('multiclass', results))
     return out

@@ -4,14 +4,12 @@
 
 # %% ../nbs/12b_robustness.ipynb #4b0b0004
 from __future__ import annotations
-import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from PIL import Image, ImageEnhance, ImageFilter
-from tqdm.auto import tqdm
 
+from .augment import PERTURBATIONS, change_views
 from .core import results_dir, task_labels
 from .experiment import fold_head_path, task_split
 from .features import extract_features
@@ -19,31 +17,7 @@ from .folds import fold_split, load_manifest
 from .spec import RunSpec
 
 # %% auto #0
-__all__ = ['PERTURBATIONS', 'robustness_table', 'summarise_robustness', 'write_robustness']
-
-# %% ../nbs/12b_robustness.ipynb #4b0b0006
-def _pil(f):
-    def g(a, row=None):
-        return np.asarray(f(Image.fromarray(np.asarray(a, np.uint8))).convert('RGB'), np.float32)
-    return g
-
-def _jpeg(q):
-    def f(im):
-        b = io.BytesIO(); im.save(b, 'JPEG', quality=q); return Image.open(io.BytesIO(b.getvalue()))
-    return f
-
-def _scale(k):
-    return lambda im: im.resize((im.width // k, im.height // k), Image.BILINEAR).resize(im.size, Image.BILINEAR)
-
-PERTURBATIONS = {
-    'mirror': _pil(lambda im: im.transpose(Image.FLIP_LEFT_RIGHT)),
-    'rotate90': _pil(lambda im: im.transpose(Image.ROTATE_90)),
-    'jpeg_q20': _pil(_jpeg(20)),
-    'brightness_0.6': _pil(lambda im: ImageEnhance.Brightness(im).enhance(0.6)),
-    'blur_r2': _pil(lambda im: im.filter(ImageFilter.GaussianBlur(2))),
-    'half_resolution': _pil(_scale(2)),
-    'quarter_resolution': _pil(_scale(4)),
-}
+__all__ = ['robustness_table', 'summarise_robustness', 'write_robustness', 'robustness_specs']
 
 # %% ../nbs/12b_robustness.ipynb #4b0b0009
 def robustness_table(spec: RunSpec, perturbations=PERTURBATIONS, results=None, progress: bool = True) -> pd.DataFrame:
@@ -51,7 +25,7 @@ def robustness_table(spec: RunSpec, perturbations=PERTURBATIONS, results=None, p
     import keras
     man = load_manifest(); folds = pd.read_csv(spec.results_dir(results)/'folds.csv').set_index('fold')
     X = extract_features(man, spec.backbone, progress=False)
-    views = {p: extract_features(man, spec.backbone, view=f'robust-{p}', transform=f, progress=progress) for p, f in perturbations.items()}
+    views = change_views(man, spec.backbone, perturbations, progress=progress)
     rows = []
     for k in folds.index:
         tr, va, te = task_split(man, fold_split(man, k, spec.seed), spec.task)
@@ -83,3 +57,12 @@ def write_robustness(specs, results=None) -> pd.DataFrame:
     r.to_csv(out/'robustness.csv', index=False, float_format='%.6g', lineterminator='\n')
     s = summarise_robustness(r); s.to_csv(out/'summary.csv', index=False, float_format='%.6g', lineterminator='\n')
     return s
+
+def robustness_specs(cards, results=None) -> list[RunSpec]:
+    "The runs to measure: each shipped model's run, and the `probe` and `probeaug` runs of its backbone and task where they exist."
+    out = []
+    for c in cards:
+        for arm in dict.fromkeys(('probe', 'probeaug', c['augment'])):
+            if (RunSpec(c['backbone'], c['task'], arm).results_dir(results)/'run.json').exists():
+                out.append(RunSpec.of_run(c['backbone'], c['task'], arm, results))
+    return list(dict.fromkeys(out))

@@ -14,12 +14,13 @@ from .backbones import BACKBONES
 from .core import ALL_TASKS, cache_dir, results_dir, task_classes
 
 # %% auto #0
-__all__ = ['AUGMENTS', 'PROBES', 'ARMS', 'GAN_STEPS', 'RunSpec']
+__all__ = ['AUGMENTS', 'PROBES', 'ARMS', 'GRID_ARMS', 'GAN_STEPS', 'RunSpec']
 
 # %% ../nbs/07a_spec.ipynb #5bec0006
 AUGMENTS = ('noaug', 'aug', 'gan')      # Hyperband head; augmentation arms
-PROBES = ('probe', 'probecv')             # linear probe; no augmentation
+PROBES = ('probe', 'probecv', 'probeaug')  # linear probe; probeaug: trained on everyday photo changes too
 ARMS = AUGMENTS + PROBES
+GRID_ARMS = ('noaug', 'aug', *PROBES)
 GAN_STEPS = 900
 
 @dataclass(frozen=True)

@@ -33,13 +33,15 @@ def not_blank(png: Path) -> bool:
     return a.std() > 5
 
 
-FIGURES = {'results.html': 5, 'gan.html': 2}  # at least this many non-blank figures
+FIGURES = {'results.html': 5, 'gan.html': 2, 'mobile.html': 2}  # at least this many non-blank figures
 
 
 @pytest.mark.parametrize('page,must', [
     ('index.html', ['mpox-nbdev', 'Best mean 10-fold test accuracy']),
     ('results.html', ['Table 2 analogue', 'Table 3 analogue', 'Repeated-measures ANOVA', 'Tukey', 'Holm', 'Augmentation effect']),
     ('gan.html', ['Training cost', 'Fréchet', 'Mpox vs Healthy', 'across noaug, aug, gan', 'On OCSI']),
+    ('mobile.html', ['Table 4 analogue', 'same answer for the same lesion', 'When not to answer', 'Out-of-distribution gates',
+                     'called Mpox without and with the gate', 'Inconclusive answers']),
 ])
 def test_page_renders_tables_and_figures(site, page, must, tmp_path):
     dom = chrome('--dump-dom', f'{site}/{page}').stdout

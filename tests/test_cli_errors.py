@@ -129,8 +129,9 @@ def test_probabilities_sum_to_one_and_small_or_blank_images_warn(photo, tmp_path
         rows = list(csv.DictReader(out.open()))
         assert len(rows) == 4
         for row in rows: assert abs(sum(float(row[f'p_{c}']) for c in classes) - 1) < 1e-6
-        for line in r.stdout.splitlines()[:-1]:                                   # printed probabilities sum to 1 too
-            assert abs(sum(float(v) for v in line.split('(')[1].rstrip(')').split()[1::2]) - 1) < 2e-3
+        for line in r.stdout.splitlines():                                        # printed probabilities sum to 1 too
+            if '   (' not in line: continue                                       # rejected photos and count lines print none
+            assert abs(sum(float(v) for v in line.rsplit('   (', 1)[1].rstrip(')').split()[1::2]) - 1) < 2e-3
 
 
 def test_phone_formats_and_renamed_files_are_screened(photo, tmp_path):
@@ -142,7 +143,7 @@ def test_phone_formats_and_renamed_files_are_screened(photo, tmp_path):
     shutil.copy(photo, tmp_path / 'downloaded.png')                                # JPEG bytes, .png name
     r = run('predict', tmp_path, '--task', 'binary')
     assert r.returncode == 0 and errors(r) == [], r.stderr
-    screened = {Path(l.split(':')[0]).name for l in r.stdout.splitlines()}
+    screened = {Path(l.split(': ')[0]).name for l in r.stdout.splitlines() if ': ' in l}   # one answer line per photo
     assert screened == {'iphone.heic', 'modern.avif', 'downloaded.png'}
     assert [l for l in r.stderr.splitlines() if l.startswith('warning: ')] == [
         f'warning: {tmp_path / "downloaded.png"}: extension .png does not match its JPEG content; read as JPEG']

@@ -40,7 +40,7 @@ def test_predict_folder_with_bad_files(photos, tmp_path, task, classes):
     assert len(errors) == len(bad)                             # ...each with exactly one line naming it
     for n in bad: assert any(str(folder / n) in e for e in errors)
     rows = list(csv.DictReader(out.open()))
-    assert list(rows[0]) == ['file', 'prediction', *[f'p_{c}' for c in classes]]
+    assert list(rows[0]) == ['file', 'prediction', 'status', 'ood_score', *[f'p_{c}' for c in classes]]
     assert len(rows) == len(expect) - len(bad) + 4             # ...and the rest were still processed
     card = json.loads((ROOT / f'models/{task}.json').read_text())
     for row in rows:
@@ -49,6 +49,42 @@ def test_predict_folder_with_bad_files(photos, tmp_path, task, classes):
         if 'threshold' in card:                                 # the card's operating point decides, not the argmax
             assert (row['prediction'] == 'Mpox') == (float(row['p_Mpox']) >= card['threshold'])
         else: assert row['prediction'] == max(classes, key=lambda c: float(row[f'p_{c}']))
+        assert (row['status'] == 'rejected') == (float(row['ood_score']) > card['ood_threshold'])
+        if row['status'] != 'rejected':
+            assert (row['status'] == 'inconclusive') == (float(row[f"p_{row['prediction']}"]) < card['inconclusive_below'])
+
+
+@pytest.mark.parametrize('task', ['binary', 'multiclass'])
+def test_predict_verdicts(photos, tmp_path, task):
+    "A picture that is not skin is refused with the gate's score; OCSI photos, also as HEIC or as a JPEG named .png, are screened."
+    import pillow_heif, skimage
+    from mpox_nbdev.core import data_root
+    from mpox_nbdev.folds import load_manifest
+    from mpox_nbdev.images import load_image, parse_crop
+    pillow_heif.register_heif_opener()
+    d = tmp_path / 'v'; d.mkdir()
+    for name in ('page.png', 'coins.png', 'horse.png'):
+        Image.open(Path(skimage.__file__).parent / 'data' / name).convert('RGB').save(d / f'notskin_{name}')
+    man = load_manifest()
+    acne, mpox = man[man.label == 'Acne'].iloc[0], man[man.label == 'Mpox'].iloc[0]
+    crop = lambda r: load_image(data_root() / r.file, parse_crop(r.crop))             # the close-up OCSI keeps
+    crop(mpox).save(d / 'mpox.jpg', quality=95)
+    crop(acne).save(d / 'phone.heic')                                                 # as an iPhone saves it
+    (d / 'renamed.png').write_bytes((d / 'mpox.jpg').read_bytes())                    # a JPEG named .png
+    out = tmp_path / 'v.csv'
+    r = run('predict', str(d), '--task', task, '--csv', str(out))
+    assert r.returncode == 0, r.stderr                                               # refusing a picture is an answer, not an error
+    card = json.loads((ROOT / f'models/{task}.json').read_text())
+    rows = {Path(x['file']).name: x for x in csv.DictReader(out.open())}
+    for name in ('page.png', 'coins.png', 'horse.png'):
+        assert rows[f'notskin_{name}']['status'] == 'rejected'
+        line = next(l for l in r.stdout.splitlines() if f'notskin_{name}' in l)
+        assert 'not a close-up skin photo (score' in line and f"> threshold {card['ood_threshold']:.3f})" in line
+    for name in ('mpox.jpg', 'phone.heic', 'renamed.png'):
+        assert rows[name]['status'] == 'screened', rows[name]
+    assert rows['mpox.jpg']['prediction'] == 'Mpox' and rows['renamed.png']['prediction'] == 'Mpox'
+    assert 'renamed.png: extension .png does not match its JPEG content' in r.stderr
+    assert '3 screened, 3 rejected' in r.stdout
 
 
 def test_predict_clean_files_exit_zero(photos):

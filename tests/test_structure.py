@@ -43,7 +43,8 @@ def test_every_exported_cell_is_shown_or_tested_right_after():
 
 
 IMPORT_TO_DIST = {'PIL': 'pillow', 'sklearn': 'scikit-learn', 'ai_edge_litert': 'ai-edge-litert', 'dask': 'dask[distributed]',
-                  'keras_tuner': 'keras-tuner', 'pillow_heif': 'pillow-heif', 'tf_keras_vis': 'tf-keras-vis', 'IPython': 'ipython'}
+                  'keras_tuner': 'keras-tuner', 'pillow_heif': 'pillow-heif', 'tf_keras_vis': 'tf-keras-vis', 'IPython': 'ipython',
+                  'skimage': 'scikit-image'}
 
 
 def test_settings_requirements_match_the_package_imports():
