@@ -91,6 +91,8 @@ def card_markdown(cards: list[dict]) -> str:
               '- Sources differ by class (stock photos for healthy skin, ACNE04 clinic photos for acne, web photos for mpox and '
               'chickenpox): the model can key on photographic style, watermarks or background rather than on the lesion.',
               '- Skin tones are unevenly represented across classes; performance on dark skin is unknown.',
+              "- How much the models read the context, the photo's source and the skin tone instead of the lesion, and how they "
+              "answer photos of measles, is measured in the book's chapter 'Is it looking at the lesion?' (`results/audit/`).",
               '- Trained on 260 images; the 10-fold numbers are not evidence of accuracy on real smartphone photos of patients.',
               '- Mpox strains, stages and other look-alike conditions (measles, herpes, syphilis, molluscum) are not covered; '
               'the out-of-distribution gate rejects pictures that are not skin, not skin diseases the model does not know.']

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from .audit import write_audit
 from .core import TASKS, results_dir
 from .explain import write_fig9
 from .figures import write_embeddings
@@ -26,7 +27,7 @@ __all__ = ['reproduce']
 def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=GRID_ARMS, folds='all',
               scheduler: str | None = None, data_root=None, include_withdrawn: bool = False, curate: bool = True,
               gan: bool = True, mobile: bool = True, results=None, manifest_out=None, log=print) -> dict:
-    "Curate, run the paper's grid, embeddings, the GAN arm, statistics, the OOD gates, Table 4/5 and default models (gate inside), their robustness, Fig 9; return each stage's output."
+    "Curate, run the paper's grid, embeddings, the GAN arm, statistics, the OOD gates, Table 4/5 and default models (gate inside), their robustness, Fig 9 and the audits; return each stage's output."
     results = Path(results or results_dir()); out, t0 = {}, time.time()
     def stage(name, value):
         out[name] = value; log(f"[{time.time() - t0:7.0f} s] {name}: done"); return value
@@ -45,4 +46,5 @@ def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=G
         stage('shipped gate', write_shipped_gate(results))
         stage('robustness', write_robustness(robustness_specs(mob['cards'], results), results))
         stage('fig9', write_fig9('multiclass', results))
+        stage('audit', write_audit(results))
     return out

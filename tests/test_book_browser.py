@@ -33,7 +33,7 @@ def not_blank(png: Path) -> bool:
     return a.std() > 5
 
 
-FIGURES = {'results.html': 5, 'gan.html': 2, 'mobile.html': 2}  # at least this many non-blank figures
+FIGURES = {'results.html': 5, 'gan.html': 2, 'mobile.html': 2, 'audit.html': 5}  # at least this many non-blank figures
 
 
 @pytest.mark.parametrize('page,must', [
@@ -42,6 +42,8 @@ FIGURES = {'results.html': 5, 'gan.html': 2, 'mobile.html': 2}  # at least this 
     ('gan.html', ['Training cost', 'Fréchet', 'Mpox vs Healthy', 'across noaug, aug, gan', 'On OCSI']),
     ('mobile.html', ['Table 4 analogue', 'same answer for the same lesion', 'When not to answer', 'Out-of-distribution gates',
                      'called Mpox without and with the gate', 'Inconclusive answers']),
+    ('audit.html', ['Is it looking at the lesion?', 'The pointing game', 'Context ablation', 'Source shift', 'Skin tone',
+                    'A disease the model never saw', 'Verdict', 'chance level']),
 ])
 def test_page_renders_tables_and_figures(site, page, must, tmp_path):
     dom = chrome('--dump-dom', f'{site}/{page}').stdout
