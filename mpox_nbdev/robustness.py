@@ -14,6 +14,7 @@ from .core import results_dir, task_labels
 from .experiment import fold_head_path, task_split
 from .features import extract_features
 from .folds import fold_split, load_manifest
+from .metrics import decisions
 from .spec import RunSpec
 
 # %% auto #0
@@ -32,10 +33,10 @@ def robustness_table(spec: RunSpec, perturbations=PERTURBATIONS, results=None, p
         yte = task_labels(te.label, spec.task)
         head = keras.models.load_model(fold_head_path(spec, man, k))
         t = folds.op_threshold.get(k) if 'op_threshold' in folds else None
-        decide = (lambda p: np.where(p[:, 0] >= t, 0, 1)) if t is not None and not np.isnan(t) else (lambda p: p.argmax(1))
-        p0 = head.predict(X[te.index], verbose=0); d0 = decide(p0)
+        t = None if t is None or np.isnan(t) else t
+        p0 = head.predict(X[te.index], verbose=0); d0 = decisions(p0, t)
         for name in perturbations:
-            p1 = head.predict(views[name][te.index], verbose=0); d1 = decide(p1)
+            p1 = head.predict(views[name][te.index], verbose=0); d1 = decisions(p1, t)
             rows.append({'task': spec.task, 'backbone': spec.backbone, 'augment': spec.augment, 'fold': int(k), 'perturbation': name,
                          'n': len(te), 'flips': int((d0 != d1).sum()), 'flip_rate': float((d0 != d1).mean()),
                          'mean_abs_dp': float(np.abs(p1[np.arange(len(d0)), d0] - p0[np.arange(len(d0)), d0]).mean()),
