@@ -80,14 +80,20 @@ def _fill(a, centre: bool):
     a[~inner if centre else inner] = m
     return a
 
+def _zoom(a):
+    h, w = np.asarray(a).shape[:2]
+    im = Image.fromarray(np.asarray(a, np.uint8)).crop((w // 4, h // 4, w - w // 4, h - h // 4))
+    return np.asarray(im.resize((w, h), Image.BILINEAR), np.float32)
+
 CONTEXT_VIEWS = {
     'centre': lambda a, row=None: _fill(a, True),
+    'centre zoomed': lambda a, row=None: _zoom(a),
     'context': lambda a, row=None: _fill(a, False),
     'blurred': lambda a, row=None: np.asarray(Image.fromarray(np.asarray(a, np.uint8)).filter(ImageFilter.GaussianBlur(8)), np.float32),
 }
 
 def context_ablation(spec: RunSpec, results=None, progress: bool = True) -> pd.DataFrame:
-    "Per class and view (full, centre, context, blurred): test-fold accuracy of `spec`'s fold models, pooled over the folds."
+    "Per class and view (full, centre, centre zoomed, context, blurred): test-fold accuracy of `spec`'s fold models, pooled over the folds."
     import keras
     man = load_manifest(); folds = pd.read_csv(spec.results_dir(results)/'folds.csv').fold
     views = {'full': extract_features(man, spec.backbone, progress=False),
