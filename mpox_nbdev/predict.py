@@ -125,6 +125,11 @@ def explain_photo(image, out, task: str = 'multiclass', model=None) -> dict:
     im = load_image(image, notes=warns)
     warns += image_warnings(im, card['input_size'], image)
     img = np.asarray(im.resize((card['input_size'],) * 2, Image.BILINEAR), np.uint8)
+    if card.get('ood_threshold') is not None:  # the same gate as `mpox predict`, from the same file
+        _, sc = TFLiteClassifier(path).predict_with_score(img[None])
+        if sc is not None and sc[0] > card['ood_threshold']:
+            warns.append(f"{image}: not a close-up skin photo (score {sc[0]:.3f} > threshold {card['ood_threshold']:.3f}); "
+                         "the heatmap explains a class that does not apply")
     with quiet_native_logs():  # TensorFlow's start-up notices; errors still arrive as exceptions
         import keras
         model = full_model(card['backbone'], keras.models.load_model(head))

@@ -103,6 +103,16 @@ def test_explain_writes_overlay(photos, tmp_path):
     assert a.shape[1] > a.shape[0] and a.std() > 10           # two panels side by side, not blank
 
 
+def test_explain_warns_on_a_picture_that_is_not_skin(tmp_path):
+    "explain applies the model's out-of-distribution gate too: the overlay is written, with a warning that it means little."
+    import skimage
+    Image.open(Path(skimage.__file__).parent / 'data' / 'coffee.png').convert('RGB').save(tmp_path / 'coffee.jpg')
+    r = run('explain', str(tmp_path / 'coffee.jpg'), '--out', str(tmp_path / 'o.png'), '--task', 'multiclass')
+    assert r.returncode == 0 and (tmp_path / 'o.png').exists()
+    card = json.loads((ROOT / 'models/multiclass.json').read_text())
+    assert "coffee.jpg: not a close-up skin photo (score " in r.stderr and f"> threshold {card['ood_threshold']:.3f})" in r.stderr
+
+
 def test_explain_bad_file_one_line(photos, tmp_path):
     folder, _ = photos
     r = run('explain', str(folder / 'truncated.jpg'), '--out', str(tmp_path / 'o.png'), '--task', 'binary')
