@@ -14,7 +14,6 @@ from tqdm.auto import tqdm
 
 from .core import data_root, models_dir, results_dir, task_labels
 from .curation import acne_boxes, skin_mask
-from .experiment import fold_head_path, task_split
 from .explain import gradcam
 from .export import fold_model
 from .features import extract_features
@@ -22,6 +21,7 @@ from .folds import fold_split, load_manifest
 from .images import load_array, load_image, parse_crop
 from .ood import near_ood_files
 from .predict import screen
+from .robustness import fold_view_probs
 from .spec import RunSpec
 
 # %% auto #0
@@ -94,16 +94,13 @@ CONTEXT_VIEWS = {
 
 def context_ablation(spec: RunSpec, results=None, progress: bool = True) -> pd.DataFrame:
     "Per class and view (full, centre, centre zoomed, context, blurred): test-fold accuracy of `spec`'s fold models, pooled over the folds."
-    import keras
-    man = load_manifest(); folds = pd.read_csv(spec.results_dir(results)/'folds.csv').fold
+    man = load_manifest()
     views = {'full': extract_features(man, spec.backbone, progress=False),
              **{v: extract_features(man, spec.backbone, view=f'audit-{v}', transform=f, progress=progress) for v, f in CONTEXT_VIEWS.items()}}
     rows = []
-    for k in folds:
-        _, _, te = task_split(man, fold_split(man, k, spec.seed), spec.task)
-        head = keras.models.load_model(fold_head_path(spec, man, k)); y = task_labels(te.label, spec.task)
-        for v, X in views.items():
-            ok = head.predict(X[te.index], verbose=0).argmax(1) == y
+    for _, _, y, _, P in fold_view_probs(spec, views, results, man):
+        for v, p in P.items():
+            ok = p.argmax(1) == y
             rows += [{'view': v, 'class': spec.classes[c], 'n': int((y == c).sum()), 'correct': int(ok[y == c].sum())} for c in np.unique(y)]
     t = pd.DataFrame(rows).groupby(['view', 'class'], sort=False)[['n', 'correct']].sum().reset_index()
     t['accuracy'] = t.correct / t.n

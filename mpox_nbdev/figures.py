@@ -16,7 +16,7 @@ from .core import CLASSES, task_classes
 from .core import results_dir
 from .features import extract_features
 from .folds import load_manifest
-from .metrics import calibration_bins
+from .metrics import calibration_bins, prediction_arrays
 
 # %% auto #0
 __all__ = ['HP_COLUMNS', 'COLORS', 'confusion_from_predictions', 'plot_confusions', 'plot_search_space', 'write_embeddings',
@@ -109,8 +109,7 @@ def plot_reliability(task: str, runs, results=None, bins: int = 10):
     results = Path(results or results_dir())
     fig, ax = plt.subplots(figsize=(4.6, 4.2)); ax.plot([0, 1], [0, 1], ':', color='0.5', lw=1)
     for r in runs:
-        d = pd.read_csv(results/task/r/'predictions.csv'); p = d.filter(like='p_'); cls = [c[2:] for c in p.columns]
-        c = calibration_bins(p.to_numpy(), [cls.index(l) for l in d.label], bins)
+        c = calibration_bins(*prediction_arrays(pd.read_csv(results/task/r/'predictions.csv'))[:2], bins)
         line, = ax.plot(c.confidence, c.accuracy, '-', lw=1.2, label=r)
         ax.scatter(c.confidence, c.accuracy, s=8 + 60 * c.n / c.n.max(), color=line.get_color())  # marker area ~ images in the bin
     ax.set(xlabel='confidence (top class probability)', ylabel='accuracy', title=f'{task}: reliability (10 folds, test parts)',

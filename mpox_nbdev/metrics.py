@@ -11,7 +11,8 @@ from .core import task_classes
 
 # %% auto #0
 __all__ = ['confusion', 'classification_metrics', 'threshold_for_sensitivity', 'operating_point', 'decisions', 'confidence_floor',
-           'verdict_rates', 'calibration_bins', 'expected_calibration_error', 'with_temperature', 'fit_temperature']
+           'verdict_rates', 'prediction_arrays', 'calibration_bins', 'expected_calibration_error', 'with_temperature',
+           'fit_temperature']
 
 # %% ../nbs/08_metrics.ipynb #95841c30
 def confusion(y_true, y_pred, task: str) -> pd.DataFrame:
@@ -73,6 +74,11 @@ def verdict_rates(probs, labels, floor: float, threshold: float | None = None) -
         out |= {'sensitivity_screened': float((d[keep & pos] == 0).mean()) if (keep & pos).any() else float('nan'),
                 'sensitivity_all': float((d[pos] == 0).mean())}
     return out
+
+def prediction_arrays(preds: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    "(probabilities n x k, integer labels, class names) of a run's predictions (`file, fold, label, pred, p_<class>...`)."
+    p = preds.filter(like='p_'); classes = [c[2:] for c in p.columns]
+    return p.to_numpy(float), preds.label.map(classes.index).to_numpy(), classes
 
 # %% ../nbs/08_metrics.ipynb #0b0e0005
 def calibration_bins(probs, labels, bins: int = 10) -> pd.DataFrame:

@@ -16,12 +16,12 @@ from .benchmark import count_flops, time_tflite
 from .core import TASKS, data_root, models_dir, results_dir
 from .data import load_registry
 from .experiment import fold_head_path, run_fold
-from .export import VARIANTS, full_model, quantization_table, summarise_quantization, to_tflite, train_default_model
+from .export import VARIANTS, TFLiteClassifier, full_model, quantization_table, summarise_quantization, to_tflite, train_default_model
 from .features import extract_features
 from .folds import load_manifest
 from .images import load_array, load_image, parse_crop
-from .metrics import confidence_floor, decisions, threshold_for_sensitivity, verdict_rates
-from .ood import chosen_gate, face_pictures, far_ood_pictures, gate_layer, near_ood_files
+from .metrics import confidence_floor, decisions, prediction_arrays, threshold_for_sensitivity, verdict_rates
+from .ood import chosen_gate, evaluation_pictures, far_ood_pictures, gate_layer
 from .spec import AUGMENTS, PROBES, RunSpec
 from .stats import best_runs, calibration_table, load_folds, ranked_runs
 
@@ -135,10 +135,9 @@ def ensemble_summary(task: str, arm: str, budgets: pd.DataFrame, results=None) -
     results = Path(results or results_dir())
     runs = {p.parts[-3]: pd.read_csv(p).sort_values('file') for p in sorted(results.glob(f'{task}/*/{arm}/predictions.csv'))}
     if len(runs) < 2: return {}
-    probs = [d.filter(like='p_').to_numpy() for d in runs.values()]; first = next(iter(runs.values()))
-    classes = [c[2:] for c in first.filter(like='p_').columns]
-    pred = np.array(classes)[np.mean(probs, 0).argmax(1)]
-    acc = pd.Series(pred == first.label.to_numpy()).groupby(first.fold.to_numpy()).mean().mean()
+    arrays = [prediction_arrays(d) for d in runs.values()]; first = next(iter(runs.values()))
+    right = np.mean([p for p, _, _ in arrays], 0).argmax(1) == arrays[0][1]
+    acc = pd.Series(right).groupby(first.fold.to_numpy()).mean().mean()
     single = max(pd.Series(d.pred.to_numpy() == d.label.to_numpy()).groupby(d.fold.to_numpy()).mean().mean() for d in runs.values())
     bud = budgets.set_index('backbone').reindex(list(runs))
     return {'arm': arm, 'backbones': list(runs), 'accuracy': float(acc), 'gain_pts': float(100 * (acc - single)),
@@ -209,9 +208,9 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
         card['ood'] = {**gate, 'references': int(len(man)), 'score': f"1 - mean cosine similarity of the {gate['k']} nearest OCSI photos "
                        "(square-rooted backbone features); the model's second output"}
         card['inconclusive_below'] = confidence_floor(s, ys, card.get('threshold'), INCONCLUSIVE_TARGET)
-        pr = pd.read_csv(spec.results_dir(results)/'predictions.csv')
-        card['inconclusive'] = {'target_accuracy': INCONCLUSIVE_TARGET, **verdict_rates(
-            pr[[f'p_{c}' for c in spec.classes]].to_numpy(), pr.label.map(spec.classes.index).to_numpy(), card['inconclusive_below'], card.get('threshold'))}
+        probs, labels, _ = prediction_arrays(pd.read_csv(spec.results_dir(results)/'predictions.csv'))
+        card['inconclusive'] = {'target_accuracy': INCONCLUSIVE_TARGET,
+                                **verdict_rates(probs, labels, card['inconclusive_below'], card.get('threshold'))}
         ens = ensemble_summary(task, aug, budgets, results)
         if ens: card['ensemble'] = ens
         (md/f'{task}.json').write_text(json.dumps(card, indent=1, default=float) + '\n'); cards.append(card)
@@ -233,12 +232,10 @@ def _shipped_sets(registry=None):
     skin = reg[reg.label.isin(['Monkeypox', 'Chickenpox', 'Normal', 'Acne']) & ~reg.status.isin(['annotation']) &
                ~reg.status.str.startswith('deleted') & ~reg.md5.isin(man.md5)]
     files = lambda rows: [(f, lambda f=f: load_image(data_root()/f)) for f in rows.file]
-    return {'far': [(n, lambda p=p: p) for n, _, p in far_ood_pictures()], 'faces': [(n, lambda p=p: p) for n, _, p in face_pictures()],
-            'measles': files(near_ood_files(reg)), 'sources not in OCSI': files(skin)}
+    return {**{s: [(n, lambda p=p: p) for n, _, p in items] for s, items in evaluation_pictures().items()}, 'sources not in OCSI': files(skin)}
 
 def write_shipped_gate(results=None, tasks=TASKS, sets=None) -> pd.DataFrame:
     "Run every evaluation picture through each shipped model (`models/<task>.tflite`); write results/ood/shipped.csv."
-    from mpox_nbdev.export import TFLiteClassifier
     sets, rows = sets or _shipped_sets(), []
     for task in tasks:
         card = json.loads((models_dir()/f'{task}.json').read_text()); clf = TFLiteClassifier(models_dir()/f'{task}.tflite')

@@ -21,16 +21,15 @@ from .images import load_image
 
 # %% auto #0
 __all__ = ['GATES', 'SETS', 'hellinger', 'KNNGate', 'MahalanobisGate', 'gate_threshold', 'fpr_at_tpr', 'far_ood_pictures',
-           'face_pictures', 'near_ood_files', 'picture_features', 'evaluation_features', 'evaluate_gates', 'write_ood',
-           'leave_group_out_scores', 'chosen_gate', 'gate_layer']
+           'face_pictures', 'near_ood_files', 'picture_features', 'evaluation_pictures', 'evaluation_features',
+           'evaluate_gates', 'write_ood', 'leave_group_out_scores', 'chosen_gate', 'gate_layer']
 
 # %% ../nbs/05a_ood.ipynb #0a5d0006
+def _unit(f): f = np.asarray(f, np.float64); return f / np.maximum(np.linalg.norm(f, axis=1, keepdims=True), 1e-12)
+
 def hellinger(f) -> np.ndarray:
     "Square root of non-negative features, scaled to unit length (rows)."
-    x = np.sqrt(np.maximum(np.asarray(f, np.float64), 0))
-    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
-
-def _unit(f): f = np.asarray(f, np.float64); return f / np.maximum(np.linalg.norm(f, axis=1, keepdims=True), 1e-12)
+    return _unit(np.sqrt(np.maximum(np.asarray(f, np.float64), 0)))
 
 class KNNGate:
     "Distance of features to their `k` nearest reference photos: 1 - mean cosine similarity."
@@ -127,13 +126,16 @@ def picture_features(pictures, backbone: str, batch_size: int = 32) -> np.ndarra
 # %% ../nbs/05a_ood.ipynb #0a5d0010
 SETS = ('far', 'faces', 'measles')
 
-def evaluation_features(backbone: str) -> dict:
-    "{'far'|'faces'|'measles': (names, kinds, features)} for `backbone`."
-    far, faces, mea = far_ood_pictures(), face_pictures(), near_ood_files()
-    photos = [load_image(data_root()/f) for f in tqdm(mea.file, desc='measles photos', leave=False)]
-    return {'far': ([n for n, _, _ in far], [k for _, k, _ in far], picture_features([p for _, _, p in far], backbone)),
-            'faces': ([n for n, _, _ in faces], ['face'] * len(faces), picture_features([p for _, _, p in faces], backbone)),
-            'measles': (list(mea.file), ['measles'] * len(mea), picture_features(photos, backbone))}
+def evaluation_pictures() -> dict:
+    "{'far'|'faces'|'measles': [(name, kind, picture), ...]}: the three evaluation sets, loaded once."
+    mea = near_ood_files()
+    return {'far': far_ood_pictures(), 'faces': face_pictures(),
+            'measles': [(f, 'measles', load_image(data_root()/f)) for f in tqdm(mea.file, desc='measles photos', leave=False)]}
+
+def evaluation_features(backbone: str, pictures: dict | None = None) -> dict:
+    "{set: (names, kinds, features)} of the evaluation sets (`evaluation_pictures`) for `backbone`."
+    return {s: ([n for n, _, _ in items], [k for _, k, _ in items], picture_features([p for _, _, p in items], backbone))
+            for s, items in (pictures or evaluation_pictures()).items()}
 
 def evaluate_gates(backbone: str, gates=GATES, sets: dict | None = None, manifest=None, pass_rate: float = 0.975, seed: int = 0):
     "(one row per gate with its threshold, pass rate and per-set AUROC/FPR@95/rejection; per-picture mean scores of each gate)."
@@ -165,7 +167,8 @@ def evaluate_gates(backbone: str, gates=GATES, sets: dict | None = None, manifes
 def write_ood(backbones, results=None) -> pd.DataFrame:
     "Evaluate every gate for each backbone; write results/ood/gates.csv and pictures.csv; return the gate table."
     out = Path(results or results_dir())/'ood'; out.mkdir(parents=True, exist_ok=True)
-    both = [evaluate_gates(b) for b in tqdm(backbones, desc='OOD evaluation')]
+    pictures = evaluation_pictures()   # read once, featurised per backbone
+    both = [evaluate_gates(b, sets=evaluation_features(b, pictures)) for b in tqdm(backbones, desc='OOD evaluation')]
     t = pd.concat([a for a, _ in both], ignore_index=True); p = pd.concat([b for _, b in both], ignore_index=True)
     t.to_csv(out/'gates.csv', index=False, float_format='%.6g', lineterminator='\n')
     p.to_csv(out/'pictures.csv', index=False, float_format='%.6g', lineterminator='\n')

@@ -19,7 +19,8 @@ def linear_head(scaler, model, n_classes: int, temperature: float = 1.0):
     import keras
     W, b = np.atleast_2d(model.coef_).astype(np.float64), np.atleast_1d(model.intercept_).astype(np.float64)
     if len(W) == 1 and n_classes == 2: W, b = np.vstack([np.zeros_like(W), W]), np.r_[0.0, b]
-    W = W / scaler.scale_ / temperature; b = (b - (W * temperature) @ scaler.mean_) / temperature
+    W = W / scaler.scale_; b = b - W @ scaler.mean_     # the standardisation folded into the weights
+    W, b = W / temperature, b / temperature             # and the temperature into the logits
     inp = keras.Input((W.shape[1],), name='features')
     dense = keras.layers.Dense(n_classes, activation='softmax', name='probs')
     head = keras.Model(inp, dense(inp), name='linear_head')

@@ -18,26 +18,31 @@ from .metrics import decisions
 from .spec import RunSpec
 
 # %% auto #0
-__all__ = ['robustness_table', 'summarise_robustness', 'write_robustness', 'robustness_specs']
+__all__ = ['fold_view_probs', 'robustness_table', 'summarise_robustness', 'write_robustness', 'robustness_specs']
 
 # %% ../nbs/12b_robustness.ipynb #4b0b0009
-def robustness_table(spec: RunSpec, perturbations=PERTURBATIONS, results=None, progress: bool = True) -> pd.DataFrame:
-    "Per fold and change: decision flips and mean |Δ p(predicted class)| on the test fold, with that fold's head."
+def fold_view_probs(spec: RunSpec, views: dict, results=None, manifest: pd.DataFrame | None = None):
+    "Per fold of `spec`'s run: (fold, test rows, labels, the fold's operating threshold or None, {view: test probabilities of that fold's head})."
     import keras
-    man = load_manifest(); folds = pd.read_csv(spec.results_dir(results)/'folds.csv').set_index('fold')
-    X = extract_features(man, spec.backbone, progress=False)
-    views = change_views(man, spec.backbone, perturbations, progress=progress)
-    rows = []
+    man = load_manifest() if manifest is None else manifest
+    folds = pd.read_csv(spec.results_dir(results)/'folds.csv').set_index('fold')
     for k in folds.index:
-        tr, va, te = task_split(man, fold_split(man, k, spec.seed), spec.task)
-        yte = task_labels(te.label, spec.task)
+        _, _, te = task_split(man, fold_split(man, k, spec.seed), spec.task)
         head = keras.models.load_model(fold_head_path(spec, man, k))
         t = folds.op_threshold.get(k) if 'op_threshold' in folds else None
-        t = None if t is None or np.isnan(t) else t
-        p0 = head.predict(X[te.index], verbose=0); d0 = decisions(p0, t)
+        yield (int(k), te, task_labels(te.label, spec.task), None if t is None or np.isnan(t) else t,
+               {v: head.predict(X[te.index], verbose=0) for v, X in views.items()})
+
+def robustness_table(spec: RunSpec, perturbations=PERTURBATIONS, results=None, progress: bool = True) -> pd.DataFrame:
+    "Per fold and change: decision flips and mean |Δ p(predicted class)| on the test fold, with that fold's head."
+    man = load_manifest()
+    views = {'original': extract_features(man, spec.backbone, progress=False), **change_views(man, spec.backbone, perturbations, progress=progress)}
+    rows = []
+    for k, te, yte, t, P in fold_view_probs(spec, views, results, man):
+        p0 = P['original']; d0 = decisions(p0, t)
         for name in perturbations:
-            p1 = head.predict(views[name][te.index], verbose=0); d1 = decisions(p1, t)
-            rows.append({'task': spec.task, 'backbone': spec.backbone, 'augment': spec.augment, 'fold': int(k), 'perturbation': name,
+            p1 = P[name]; d1 = decisions(p1, t)
+            rows.append({'task': spec.task, 'backbone': spec.backbone, 'augment': spec.augment, 'fold': k, 'perturbation': name,
                          'n': len(te), 'flips': int((d0 != d1).sum()), 'flip_rate': float((d0 != d1).mean()),
                          'mean_abs_dp': float(np.abs(p1[np.arange(len(d0)), d0] - p0[np.arange(len(d0)), d0]).mean()),
                          'accuracy_original': float((d0 == yte).mean()), 'accuracy_changed': float((d1 == yte).mean())})

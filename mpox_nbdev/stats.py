@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .core import results_dir
+from .metrics import expected_calibration_error, prediction_arrays
 
 # %% auto #0
 __all__ = ['METRICS', 'PAPER_ARMS', 'AUGMENT_ORDER', 'PAPER_ACCURACY', 'load_folds', 'ranked_runs', 'best_runs', 'best_run',
@@ -115,13 +116,12 @@ def against_probe(folds: pd.DataFrame, dv: str = 'accuracy', probe: str = 'probe
 # %% ../nbs/09_stats.ipynb #5a912880
 def calibration_table(results=None, bins: int = 10) -> pd.DataFrame:
     "Per run: pooled test-part ECE over the folds, and the mean fitted temperature where the run has one."
-    from mpox_nbdev.metrics import expected_calibration_error
     rows = []
     for f in sorted(Path(results or results_dir()).glob('*/*/*/predictions.csv')):
-        d = pd.read_csv(f); p = d.filter(like='p_'); cls = [c[2:] for c in p.columns]
+        probs, labels, _ = prediction_arrays(pd.read_csv(f))
         folds = pd.read_csv(f.with_name('folds.csv'))
-        rows.append({'task': f.parts[-4], 'backbone': f.parts[-3], 'augment': f.parts[-2], 'n': len(d),
-                     'ece': expected_calibration_error(p.to_numpy(), [cls.index(l) for l in d.label], bins),
+        rows.append({'task': f.parts[-4], 'backbone': f.parts[-3], 'augment': f.parts[-2], 'n': len(labels),
+                     'ece': expected_calibration_error(probs, labels, bins),
                      'temperature': folds.temperature.mean() if 'temperature' in folds else np.nan})
     return pd.DataFrame(rows)
 
