@@ -36,7 +36,12 @@ pytest: setup  ## end-to-end tests: CLI, papermill smoke run, the book in headle
 
 test: check nbtest book pytest  ## everything CI runs (the browser test reads the built book)
 
-book: setup  ## build the executable paper (jupyter-book, offline, warnings are errors)
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: the book's screen page needs LiteRT.js from npm (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+
+book: setup node_modules/.package-lock.json  ## build the executable paper (jupyter-book, offline, warnings are errors) with the in-browser screening page
+	$(BIN)/python -c "from mpox_nbdev.web import stage_screen_assets; stage_screen_assets()"
 	$(BIN)/jupyter-book build book --all -W -n --keep-going
 
 clean-cache:  ## drop computed caches (signatures, features, tuner projects)

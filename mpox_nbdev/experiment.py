@@ -11,14 +11,14 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .augment import all_views, change_views
+from .augment import PERTURBATIONS, all_views, change_views
 from .core import seed_everything, task_labels, task_rows
 from .features import extract_features
 from .folds import fold_split, load_manifest, subset_manifest
 from .gan import gan_training_features
 from .metrics import classification_metrics, operating_point, threshold_for_sensitivity
 from .probe import probe_search
-from .spec import PROBES, RunSpec
+from .spec import PROBES, SEARCHES, RunSpec
 from .tuning import hyperband_search, prune_checkpoints
 
 # %% auto #0
@@ -42,47 +42,71 @@ def fold_head_path(spec: RunSpec, manifest: pd.DataFrame, fold: int) -> Path:
 
 # %% ../nbs/08a_experiment.ipynb #e0a10003
 def probe_views(spec: RunSpec, manifest: pd.DataFrame, rows, root=None, progress: bool = False) -> list:
-    "For the `probeaug` arm, the features of `rows` under each everyday photo change (`06_augment`); else none."
-    if spec.augment != 'probeaug': return []
-    return [v[rows] for v in change_views(manifest, spec.backbone, root=root, progress=progress).values()]
+    "The features of `rows` that also train the head: for `probeaug`, under each everyday photo change (`06_augment`); for `probetta`, mirrored; else none."
+    if spec.augment not in ('probeaug', 'probetta'): return []
+    changes = PERTURBATIONS if spec.augment == 'probeaug' else {'mirror': PERTURBATIONS['mirror']}
+    return [v[rows] for v in change_views(manifest, spec.backbone, changes, root=root, progress=progress).values()]
 
-def run_fold(spec: RunSpec, manifest: pd.DataFrame, fold: int, root=None, progress: bool = False):
-    "Tune and score one outer fold of `spec`; return (row of folds.csv as a dict, predictions, every Hyperband trial)."
-    seed_everything(spec.seed)
-    man = manifest.reset_index(drop=True)
-    split = fold_split(man, fold, spec.seed)
+def _fit_fold(spec: RunSpec, man: pd.DataFrame, split: tuple, fold: int, y, root=None, progress: bool = False):
+    "One backbone's head for one fold: (best settings, trials, test probabilities, validation (scores, labels) or None, extra columns)."
     train, val, test = task_split(man, split, spec.task)
     tr, va, te = train.index.to_numpy(), val.index.to_numpy(), test.index.to_numpy()
     X = extract_features(man, spec.backbone, root=root, progress=progress)
-    keep = task_rows(man.label, spec.task)
-    y = np.full(len(man), -1); y[keep] = task_labels(man.label[keep], spec.task)
-    views, Xtr, ytr, extra = None, X[tr], y[tr], {}
+    views, Xtr, ytr, extra, dev = None, X[tr], y[tr], {}, None
     if spec.augment == 'aug':
         views = {k: v[:, tr] for k, v in all_views(man, spec.backbone, root=root, progress=progress).items()}
     if spec.augment == 'gan':
         xs, ls = gan_training_features(man, split, fold, spec, root)
         Xtr, ytr, extra = np.concatenate([Xtr, xs]), np.concatenate([ytr, task_labels(ls, spec.task)]), {'n_synthetic': len(xs)}
     data_id = fold_data_id(train, val)  # what the search saw
-    t0 = time.time()
     if spec.augment in PROBES:
         groups = man.group.to_numpy()[np.r_[tr, va]] if spec.augment == 'probecv' else None
-        model, best, trials, (s, ys) = probe_search((Xtr, ytr), (X[va], y[va]), len(spec.classes), spec.seed + fold, groups,
-                                                    train_views=probe_views(spec, man, tr, root, progress))
+        model, best, trials, dev = probe_search((Xtr, ytr), (X[va], y[va]), len(spec.classes), spec.seed + fold, groups,
+                                                train_views=probe_views(spec, man, tr, root, progress))
     else:
         model, best, trials = hyperband_search((Xtr, ytr), (X[va], y[va]), len(spec.classes), spec.tuner_dir(fold, data_id), views,
-                                               max_epochs=spec.max_epochs, factor=spec.factor, seed=spec.seed + fold)
+                                               max_epochs=spec.max_epochs, factor=spec.factor, seed=spec.seed + fold,
+                                               space='plus' if spec.augment in SEARCHES else 'paper')
+        if spec.augment in SEARCHES: dev = (model.predict(X[va], verbose=0), y[va])
     probs = model.predict(X[te], verbose=0)
-    pred = probs.argmax(1)
-    if spec.augment in PROBES and len(spec.classes) == 2:  # the screening operating point: class 0 (Mpox) is positive
-        extra = {**extra, **operating_point(probs[:, 0], y[te] == 0, threshold_for_sensitivity(s[:, 0], ys == 0))}
-    row = {'fold': fold, **classification_metrics(y[te], pred, spec.task), **best, 'trials': len(trials),
-           'n_train': len(tr), 'n_val': len(va), 'n_test': len(te), **extra, 'wall_seconds': round(time.time() - t0, 2)}
-    classes = np.array(spec.classes)
-    preds = pd.DataFrame({'file': test.file.to_numpy(), 'fold': fold, 'label': classes[y[te]], 'pred': classes[pred],
-                          **{f'p_{c}': probs[:, i] for i, c in enumerate(classes)}})
+    if spec.augment == 'probetta':  # test-time mirror: a photo and its mirror image get one answer, the mean of both
+        M = probe_views(spec, man, np.arange(len(man)), root, progress)[0]
+        probs = (probs + model.predict(M[te], verbose=0)) / 2
+        dev = ((model.predict(X[va], verbose=0) + model.predict(M[va], verbose=0)) / 2, y[va])
     head = spec.head_path(fold, data_id); head.parent.mkdir(parents=True, exist_ok=True)
     model.save(head)  # the fold's chosen head, for export and quantization (cache only: up to ~150 MB)
     prune_checkpoints(spec.tuner_dir(fold, data_id))
+    return best, trials, probs, dev, extra
+
+def _mean_of_members(fits: list, members) -> tuple:
+    "An ensemble's fold: the members' probabilities averaged; settings and trials kept per member."
+    if len(fits) == 1: return fits[0]
+    best = {'members': '+'.join(members), **{k: '/'.join(str(f[0][k]) for f in fits) for k in fits[0][0]}}
+    trials = [{**t, 'backbone': m} for m, f in zip(members, fits) for t in f[1]]
+    dev = None if fits[0][3] is None else (np.mean([f[3][0] for f in fits], 0), fits[0][3][1])
+    return best, trials, np.mean([f[2] for f in fits], 0), dev, fits[0][4]
+
+def run_fold(spec: RunSpec, manifest: pd.DataFrame, fold: int, root=None, progress: bool = False):
+    "Tune and score one outer fold of `spec`; return (row of folds.csv as a dict, predictions, every trial of the search)."
+    seed_everything(spec.seed)
+    man = manifest.reset_index(drop=True)
+    split = fold_split(man, fold, spec.seed)
+    train, val, test = task_split(man, split, spec.task)
+    keep = task_rows(man.label, spec.task)
+    y = np.full(len(man), -1); y[keep] = task_labels(man.label[keep], spec.task)
+    y_te = y[test.index.to_numpy()]
+    t0 = time.time()
+    best, trials, probs, dev, extra = _mean_of_members(
+        [_fit_fold(spec.replace(backbone=m), man, split, fold, y, root, progress) for m in spec.members], spec.members)
+    pred = probs.argmax(1)
+    if dev is not None and len(spec.classes) == 2:  # the screening operating point: class 0 (Mpox) is positive
+        s, ys = dev
+        extra = {**extra, **operating_point(probs[:, 0], y_te == 0, threshold_for_sensitivity(s[:, 0], ys == 0))}
+    row = {'fold': fold, **classification_metrics(y_te, pred, spec.task), **best, 'trials': len(trials),
+           'n_train': len(train), 'n_val': len(val), 'n_test': len(test), **extra, 'wall_seconds': round(time.time() - t0, 2)}
+    classes = np.array(spec.classes)
+    preds = pd.DataFrame({'file': test.file.to_numpy(), 'fold': fold, 'label': classes[y_te], 'pred': classes[pred],
+                          **{f'p_{c}': probs[:, i] for i, c in enumerate(classes)}})
     return row, preds, pd.DataFrame(trials).assign(fold=fold)
 
 # %% ../nbs/08a_experiment.ipynb #d24b12eb

@@ -12,10 +12,10 @@ from tqdm.auto import tqdm
 
 from .backbones import available_backbones
 from .core import TASKS, env_vars, project_root
-from .spec import RunSpec
+from .spec import ENSEMBLE_ARMS, ENSEMBLES, RunSpec
 
 # %% auto #0
-__all__ = ['TEMPLATE', 'run_is_complete', 'run_one', 'paper_grid', 'run_grid']
+__all__ = ['TEMPLATE', 'run_is_complete', 'run_one', 'paper_grid', 'ensemble_grid', 'run_grid']
 
 # %% ../nbs/08b_grid.ipynb #9b5bf7e7
 TEMPLATE = 'nbs/experiment.ipynb'
@@ -45,6 +45,11 @@ def run_one(spec: RunSpec, folds='all', results=None, data_root=None, manifest_p
 def paper_grid(backbones=None, tasks=TASKS, augments=('noaug', 'aug'), base: RunSpec = RunSpec()) -> list[RunSpec]:
     "The grid's specs: `base`'s budget and seed for each backbone (default: every one whose weights resolve here) × task × arm."
     return [base.replace(backbone=b, task=t, augment=a) for b in (backbones or available_backbones()) for t in tasks for a in augments]
+
+def ensemble_grid(backbones, tasks=TASKS, augments=ENSEMBLE_ARMS, base: RunSpec = RunSpec()) -> list[RunSpec]:
+    "The ensemble runs (`ENSEMBLES`) whose member backbones are all among `backbones`, for the `augments` ensembles have."
+    return [base.replace(backbone=e, task=t, augment=a) for e, members in ENSEMBLES.items() if set(members) <= set(backbones)
+            for t in tasks for a in augments if a in ENSEMBLE_ARMS]
 
 def _cluster(scheduler: str):
     "A context giving a dask scheduler address: a LocalCluster for 'local:N', the address itself otherwise."

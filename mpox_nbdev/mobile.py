@@ -22,13 +22,13 @@ from .folds import load_manifest
 from .images import load_array, load_image, parse_crop
 from .metrics import confidence_floor, decisions, prediction_arrays, threshold_for_sensitivity, verdict_rates
 from .ood import chosen_gate, evaluation_pictures, far_ood_pictures, gate_layer
-from .spec import AUGMENTS, PROBES, RunSpec
+from .spec import ARMS, ENSEMBLES, PROBES, SEARCHES, RunSpec
 from .stats import best_runs, calibration_table, load_folds, ranked_runs
 
 # %% auto #0
-__all__ = ['PHONE_LIMITS', 'INCONCLUSIVE_TARGET', 'ensure_heads', 'card_markdown', 'choose_variant', 'backbone_budgets',
-           'shipping_candidates', 'ensemble_summary', 'gate_calibration_pictures', 'build_mobile_results',
-           'write_shipped_gate']
+__all__ = ['PHONE_LIMITS', 'NOT_SHIPPED', 'INCONCLUSIVE_TARGET', 'ensure_heads', 'card_markdown', 'choose_variant',
+           'backbone_budgets', 'shipping_candidates', 'ensemble_summary', 'gate_calibration_pictures',
+           'build_mobile_results', 'write_shipped_gate']
 
 # %% ../nbs/11a_mobile.ipynb #9ed221ac
 def ensure_heads(spec: RunSpec, folds='all', results=None, manifest: pd.DataFrame | None = None) -> list[int]:
@@ -121,19 +121,22 @@ def backbone_budgets(backbones, n_calib: int = 16, seed: int = 0) -> pd.DataFram
                      'fits': len(flat) / 1e6 <= PHONE_LIMITS['size_mb'] and t['median_ms'] <= PHONE_LIMITS['median_ms']})
     return pd.DataFrame(rows)
 
+NOT_SHIPPED = ('gan', 'probetta')  # gan: a research arm; probetta: its answer needs the mirrored photo too (two backbone passes)
+
 def shipping_candidates(task: str, budgets: pd.DataFrame, results=None) -> list[tuple[str, str]]:
-    "(backbone, arm) of `task`'s runs whose backbone fits the phone (no gan), best mean 10-fold accuracy first (ties as in `best_runs`)."
+    "(backbone, arm) of `task`'s runs whose backbone fits the phone (no arm of `NOT_SHIPPED`), best mean 10-fold accuracy first (ties as in `best_runs`)."
     ok = set(budgets[budgets.fits].backbone)
     if not ok: raise ValueError(f'no backbone fits {PHONE_LIMITS}: {budgets.to_dict("records")}')
     f = load_folds(results); f = f[(f.task == task) & f.backbone.isin(ok)]
-    m = ranked_runs(folds=f, augments=[a for a in AUGMENTS + PROBES if a != 'gan'])
+    m = ranked_runs(folds=f, augments=[a for a in ARMS if a not in NOT_SHIPPED])
     return list(zip(m.backbone, m.augment))
 
 # %% ../nbs/11a_mobile.ipynb #b752d884
 def ensemble_summary(task: str, arm: str, budgets: pd.DataFrame, results=None) -> dict:
     "Accuracy of the mean-probability ensemble of `arm` over every backbone with that run, its gain over the best member, its size and latency."
     results = Path(results or results_dir())
-    runs = {p.parts[-3]: pd.read_csv(p).sort_values('file') for p in sorted(results.glob(f'{task}/*/{arm}/predictions.csv'))}
+    runs = {p.parts[-3]: pd.read_csv(p).sort_values('file') for p in sorted(results.glob(f'{task}/*/{arm}/predictions.csv'))
+            if p.parts[-3] not in ENSEMBLES}
     if len(runs) < 2: return {}
     arrays = [prediction_arrays(d) for d in runs.values()]; first = next(iter(runs.values()))
     right = np.mean([p for p, _, _ in arrays], 0).argmax(1) == arrays[0][1]
@@ -187,6 +190,7 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
         f = cv[(cv.task == task) & (cv.backbone == b) & (cv.augment == aug)]
         if aug in PROBES: desc = f"a linear head (logistic regression, C {hp['C']}, class weight {hp['class_weight']}, {hp['selection']})"
         else: desc = f"a dense head of {hp['n_layers']} layer(s) of {[hp[f'units_{i}'] for i in range(hp['n_layers'])]} units, lr {hp['lr']:.2g}"
+        if aug in SEARCHES: desc += f", L2 {hp['l2']:.2g}, class weight {hp['class_weight']} (the better Hyperband search)"
         one = time_tflite(flats[variant], 1)
         card = {'task': task, 'file': f'models/{task}.tflite', 'classes': spec.classes, 'backbone': b, 'augment': aug,
                 'input_size': int(size), 'variant': variant, 'size_mb': len(flats[variant]) / 1e6, 'latency_ms': one['median_ms'],

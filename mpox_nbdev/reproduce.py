@@ -13,7 +13,7 @@ from .explain import write_fig9
 from .figures import write_embeddings
 from .folds import build_manifest
 from .gan_arm import run_gan_arm
-from .grid import paper_grid, run_grid
+from .grid import ensemble_grid, paper_grid, run_grid
 from .mobile import build_mobile_results, write_shipped_gate
 from .ood import write_ood
 from .robustness import robustness_specs, write_robustness
@@ -27,7 +27,7 @@ __all__ = ['reproduce']
 def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=GRID_ARMS, folds='all',
               scheduler: str | None = None, data_root=None, include_withdrawn: bool = False, curate: bool = True,
               gan: bool = True, mobile: bool = True, results=None, manifest_out=None, log=print) -> dict:
-    "Curate, run the paper's grid, embeddings, the GAN arm, statistics, the OOD gates, Table 4/5 and default models (gate inside), their robustness, Fig 9 and the audits; return each stage's output."
+    "Curate, run the paper's grid and the ensembles, embeddings, the GAN arm, statistics, the OOD gates, Table 4/5 and default models (gate inside), their robustness, Fig 9 and the audits; return each stage's output."
     results = Path(results or results_dir()); out, t0 = {}, time.time()
     def stage(name, value):
         out[name] = value; log(f"[{time.time() - t0:7.0f} s] {name}: done"); return value
@@ -37,6 +37,8 @@ def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=G
     grid = stage('grid', run_grid(paper_grid(backbones, tasks, augments, base), scheduler, folds=folds, results=results, data_root=data_root))
     log(grid[['run', 'status', 'seconds']].to_string(index=False))
     ran = sorted({r.split('/')[1] for r in grid.run})   # the backbones of the grid
+    ens = ensemble_grid(ran, tasks, augments, base)
+    if ens: log(stage('ensembles', run_grid(ens, scheduler, folds=folds, results=results, data_root=data_root))[['run', 'status', 'seconds']].to_string(index=False))
     stage('embeddings', {b: write_embeddings(b, results) for b in ran})
     if gan: stage('gan', run_gan_arm(base, folds, scheduler, results, data_root))
     stage('statistics', run_statistics(results))

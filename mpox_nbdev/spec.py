@@ -14,13 +14,16 @@ from .backbones import BACKBONES
 from .core import ALL_TASKS, cache_dir, results_dir, task_classes
 
 # %% auto #0
-__all__ = ['AUGMENTS', 'PROBES', 'ARMS', 'GRID_ARMS', 'GAN_STEPS', 'RunSpec']
+__all__ = ['AUGMENTS', 'SEARCHES', 'PROBES', 'ARMS', 'GRID_ARMS', 'ENSEMBLES', 'ENSEMBLE_ARMS', 'GAN_STEPS', 'RunSpec']
 
 # %% ../nbs/07a_spec.ipynb #5bec0006
 AUGMENTS = ('noaug', 'aug', 'gan')      # Hyperband head; augmentation arms
-PROBES = ('probe', 'probecv', 'probeaug')  # linear probe; probeaug: trained on everyday photo changes too
-ARMS = AUGMENTS + PROBES
-GRID_ARMS = ('noaug', 'aug', *PROBES)
+SEARCHES = ('hbplus',)                  # a better Hyperband head search
+PROBES = ('probe', 'probecv', 'probeaug', 'probetta')  # linear probe; probeaug: trained on everyday photo changes too
+ARMS = AUGMENTS + SEARCHES + PROBES
+GRID_ARMS = ('noaug', 'aug', *SEARCHES, *PROBES)
+ENSEMBLES = {'LiteEnsemble': ('EfficientNetLite0', 'EfficientNetLite1', 'EfficientNetLite2')}
+ENSEMBLE_ARMS = ('probe', 'probetta')
 GAN_STEPS = 900
 
 @dataclass(frozen=True)
@@ -36,7 +39,8 @@ class RunSpec:
     gan_steps: int = GAN_STEPS           # gan only: generator training steps per fold
 
     def __post_init__(self):
-        if self.backbone not in BACKBONES: raise ValueError(f"backbone must be one of {sorted(BACKBONES)}, not {self.backbone!r}")
+        if self.backbone not in {**BACKBONES, **ENSEMBLES}: raise ValueError(f"backbone must be one of {sorted({**BACKBONES, **ENSEMBLES})}, not {self.backbone!r}")
+        if self.backbone in ENSEMBLES and self.augment not in ENSEMBLE_ARMS: raise ValueError(f"an ensemble's arm must be one of {ENSEMBLE_ARMS}, not {self.augment!r}")
         if self.task not in ALL_TASKS: raise ValueError(f"task must be one of {ALL_TASKS}, not {self.task!r}")
         if self.augment not in ARMS: raise ValueError(f"augment (the arm) must be one of {ARMS}, not {self.augment!r}")
         if int(self.max_epochs) < 1 or int(self.factor) < 2: raise ValueError(f"need max_epochs >= 1 and factor >= 2, not {self.max_epochs}, {self.factor}")
@@ -48,6 +52,8 @@ class RunSpec:
     def classes(self) -> list[str]: return task_classes(self.task)
     @property
     def name(self) -> str: return f'{self.task}/{self.backbone}/{self.augment}'
+    @property
+    def members(self) -> tuple[str, ...]: return ENSEMBLES.get(self.backbone, (self.backbone,))
     def replace(self, **kw) -> RunSpec: return dataclasses.replace(self, **kw)
     def fields(self) -> dict: return dataclasses.asdict(self)
 

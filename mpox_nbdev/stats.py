@@ -13,9 +13,9 @@ from .core import results_dir
 from .metrics import expected_calibration_error, prediction_arrays
 
 # %% auto #0
-__all__ = ['METRICS', 'PAPER_ARMS', 'AUGMENT_ORDER', 'PAPER_ACCURACY', 'load_folds', 'ranked_runs', 'best_runs', 'best_run',
-           'shapiro', 'compare_backbones', 'augmentation_test', 'against_probe', 'calibration_table', 'run_statistics',
-           'summary_table']
+__all__ = ['METRICS', 'PAPER_ARMS', 'AUGMENT_ORDER', 'PAPER_ACCURACY', 'ARM_NAMES', 'load_folds', 'ranked_runs', 'best_runs',
+           'best_run', 'shapiro', 'compare_backbones', 'augmentation_test', 'against_probe', 'calibration_table',
+           'run_statistics', 'summary_table']
 
 # %% ../nbs/09_stats.ipynb #12ea6034
 METRICS = ['accuracy', 'sensitivity', 'specificity', 'f1']
@@ -161,19 +161,24 @@ PAPER_ACCURACY = {  # Campana et al. 2023, mean 10-fold accuracy on MCSI (PAPER.
     'NASNetMobile': (.811, .835, .464, .504), 'MobileNetV3Small': (.930, .921, .846, .859),
     'MobileNetV3Large': (.930, .930, .882, .866)}
 
+ARM_NAMES = {'noaug': "Hyperband head (the paper's search)", 'aug': "Hyperband head + augmentation (the paper's search)",
+             'gan': 'Hyperband head + GAN images', 'hbplus': 'Hyperband head, better search space',
+             'probe': 'linear probe', 'probecv': 'linear probe, inner CV', 'probeaug': 'linear probe + everyday changes',
+             'probetta': 'linear probe + mirror (train and test)'}
+
 def summary_table(folds: pd.DataFrame, task: str) -> pd.DataFrame:
-    "Mean ± std of each metric per backbone × augment for `task`, plus the paper's MCSI accuracies."
+    "One row per backbone × arm of `task`: mean ± std of each metric over the folds; then the paper's MCSI accuracies as rows of their own."
     d = folds[folds.task == task]
-    g = d.groupby(['backbone', 'augment'])[METRICS]
+    g = d.groupby(['backbone', 'augment'], sort=False)[METRICS]
     m, s = g.mean(), g.std()
-    tab = pd.DataFrame({c: [f'{a:.3f} ± {b:.3f}' for a, b in zip(m[c], s[c])] for c in METRICS}, index=m.index)
-    tab = tab.unstack('augment')
-    tab.columns = [f'OCSI {met} ({aug})' for met, aug in tab.columns]
+    tab = pd.DataFrame({c.capitalize() if c != 'f1' else 'F1': [f'{a:.3f} ± {b:.3f}' for a, b in zip(m[c], s[c])] for c in METRICS},
+                       index=m.index).reset_index()
+    order = {a: i for i, a in enumerate(ARM_NAMES)}
+    tab = tab.sort_values(['backbone', 'augment'], key=lambda c: c.map(order) if c.name == 'augment' else c, ignore_index=True)
+    tab.insert(0, 'Data', 'OCSI'); tab['Arm'] = tab.pop('augment').map(lambda a: ARM_NAMES.get(a, a))
+    tab = tab.rename(columns={'backbone': 'Backbone'})[['Data', 'Backbone', 'Arm', 'Accuracy', 'Sensitivity', 'Specificity', 'F1']]
     if task not in ('binary', 'multiclass'): return tab  # the paper has no numbers for other tasks
     col = 0 if task == 'binary' else 2
-    paper = pd.DataFrame({f'MCSI accuracy (noaug, paper)': {k: v[col] for k, v in PAPER_ACCURACY.items()},
-                          f'MCSI accuracy (aug, paper)': {k: v[col + 1] for k, v in PAPER_ACCURACY.items()}})
-    out = tab.join(paper, how='outer').fillna('—')
-    acc = ['OCSI accuracy (noaug)', 'OCSI accuracy (aug)', 'MCSI accuracy (noaug, paper)', 'MCSI accuracy (aug, paper)']
-    first = [c for c in acc if c in out.columns]  # the paper's accuracies right beside ours
-    return out[first + [c for c in out.columns if c not in first]]
+    paper = pd.DataFrame([{'Data': 'MCSI (paper)', 'Backbone': k, 'Arm': ARM_NAMES[a], 'Accuracy': f'{v[col + i]:.3f}'}
+                          for k, v in PAPER_ACCURACY.items() for i, a in enumerate(('noaug', 'aug'))])
+    return pd.concat([tab, paper], ignore_index=True).fillna('—')

@@ -21,8 +21,9 @@ __all__ = ['serve_folder', 'make_mcsi_fixture', 'make_bad_corpus']
 @contextlib.contextmanager
 def serve_folder(folder):
     "Serve `folder` over HTTP on 127.0.0.1 (a random free port) for the duration of the block; yields the base URL."
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *a, **k: None
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *a): pass   # no line per request on stderr
+    handler = functools.partial(Quiet, directory=str(folder))
     srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
     t = threading.Thread(target=srv.serve_forever, daemon=True); t.start()
     try: yield f'http://127.0.0.1:{srv.server_address[1]}'

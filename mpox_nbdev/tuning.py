@@ -12,7 +12,8 @@ import numpy as np
 from .augment import AUG_LEVELS, FLIPS
 
 # %% auto #0
-__all__ = ['UNITS', 'build_head', 'hyperband_search', 'prune_checkpoints']
+__all__ = ['UNITS', 'PLUS_UNITS', 'PLUS_BATCH', 'SPACES', 'build_head', 'build_plus_head', 'class_weights', 'hyperband_search',
+           'prune_checkpoints']
 
 # %% ../nbs/07_tuning.ipynb #234d76f9
 UNITS = (256, 512, 1024, 2048, 4096)
@@ -39,6 +40,37 @@ def build_head(hp, n_features: int, n_classes: int, augment: bool = False, seed:
     m.compile(optimizer=keras.optimizers.Adam(lr), loss='sparse_categorical_crossentropy', metrics=['accuracy'])
     return m
 
+# %% ../nbs/07_tuning.ipynb #7b1c0002
+PLUS_UNITS = (32, 64, 128, 256, 512)
+PLUS_BATCH = 16
+
+def build_plus_head(hp, n_features: int, n_classes: int, mean=0.0, variance=1.0, seed: int = 0, units=PLUS_UNITS):
+    "The `hbplus` head for `hp`: standardised features (training `mean`, `variance`), 0-2 hidden layers, L2, dropout; compiled."
+    import keras
+    from keras import layers as L
+    n_layers = hp.Int('n_layers', 0, 2)
+    widths = [hp.Choice(f'units_{i}', tuple(units)) for i in range(n_layers)]
+    drop = hp.Float('dropout', 0.0, 0.5)
+    l2 = hp.Float('l2', 1e-6, 1e-1, sampling='log')
+    lr = hp.Float('lr', 1e-4, 3e-2, sampling='log')
+    hp.Choice('class_weight', ('none', 'balanced'))   # read by the search's fit
+    keras.utils.set_random_seed(_hp_seed(seed, hp.values))
+    reg = keras.regularizers.L2(l2)
+    inp = keras.Input((n_features,), name='features')
+    x = L.Normalization(mean=mean, variance=variance, name='standardise')(inp)
+    for i, u in enumerate(widths):
+        x = L.Dropout(drop, name=f'dropout_{i}')(L.Dense(u, activation='relu', kernel_regularizer=reg, name=f'dense_{i}')(x))
+    out = L.Dense(n_classes, activation='softmax', kernel_initializer='zeros', kernel_regularizer=reg, name='probs')(x)
+    m = keras.Model(inp, out, name='head')
+    m.compile(optimizer=keras.optimizers.Adam(lr), loss='sparse_categorical_crossentropy',
+              metrics=['accuracy', keras.metrics.SparseCategoricalCrossentropy(name='xent')])
+    return m
+
+def class_weights(y, n_classes: int) -> dict:
+    "Balanced class weights (n / (k · count)), as scikit-learn's `class_weight='balanced'`."
+    counts = np.bincount(y, minlength=n_classes)
+    return {c: float(len(y) / (n_classes * max(counts[c], 1))) for c in range(n_classes)}
+
 # %% ../nbs/07_tuning.ipynb #10debf66
 def _best_at_end(cb):
     "keras-tuner saves the trial's weights at every improving epoch (~150 MB for a 3x4096 head); keep them in memory and write once."
@@ -52,14 +84,20 @@ def _best_at_end(cb):
                 self.model.save_weights(self.filepath); self.model.set_weights(current)
     return SaveBestAtEnd(cb.objective, cb.filepath)
 
+SPACES = {'paper': 'val_accuracy', 'plus': 'val_xent'}   # search space -> the objective it is searched on
+
 def _search_classes():
     import keras, keras_tuner as kt
     class HeadSearch(kt.HyperModel):
-        def __init__(self, train, val, n_classes, views=None, seed=0, batch_size=32, units=UNITS):
+        def __init__(self, train, val, n_classes, views=None, seed=0, units=UNITS, space='paper'):
             super().__init__()
-            self.train, self.val, self.n_classes, self.views, self.seed, self.bs = train, val, n_classes, views, seed, batch_size
-            self.units = units
+            self.train, self.val, self.n_classes, self.views, self.seed = train, val, n_classes, views, seed
+            self.bs = PLUS_BATCH if space == 'plus' else 32
+            self.units, self.space = units, space
         def build(self, hp):
+            if self.space == 'plus':
+                X = self.train[0]
+                return build_plus_head(hp, X.shape[1], self.n_classes, X.mean(0), X.var(0), seed=self.seed, units=self.units)
             return build_head(hp, self.train[0].shape[1], self.n_classes, augment=self.views is not None, seed=self.seed, units=self.units)
         def fit(self, hp, model, *args, **kw):
             kw['callbacks'] = [_best_at_end(c) for c in kw.get('callbacks', [])]
@@ -67,16 +105,21 @@ def _search_classes():
             if self.views is not None:
                 v = self.views[(hp.get('aug_level'), hp.get('flip'))]
                 x, y = np.concatenate([x, *v]), np.concatenate([y] * (1 + len(v)))
+            if self.space == 'plus' and hp.get('class_weight') == 'balanced': kw['class_weight'] = class_weights(y, self.n_classes)
             kw.pop('validation_data', None); kw['verbose'] = 0
             return model.fit(x, y, validation_data=self.val, batch_size=self.bs, shuffle=True, **kw)
     return HeadSearch
 
 def hyperband_search(train, val, n_classes: int, project_dir, views=None, max_epochs: int = 6, factor: int = 3,
-                     seed: int = 0, patience: int = 3, overwrite: bool = False, units=UNITS):
-    "Run (or resume) Hyperband for the head (widths from `units`); return (best model, best hyper-parameters, table of every trial)."
+                     seed: int = 0, patience: int = 3, overwrite: bool = False, units=None, space: str = 'paper'):
+    "Run (or resume) Hyperband for the head of `space` (widths from `units`, default the space's); return (best model, best hyper-parameters, table of every trial)."
     import keras, keras_tuner as kt
-    project_dir = Path(project_dir)
-    tuner = kt.Hyperband(_search_classes()(train, val, n_classes, views, seed, units=units), objective='val_accuracy',
+    if space not in SPACES: raise ValueError(f"space must be one of {sorted(SPACES)}, not {space!r}")
+    if space == 'plus' and views is not None: raise ValueError("the 'plus' space searches no augmentation views")
+    project_dir, objective = Path(project_dir), SPACES[space]
+    units = units or (UNITS if space == 'paper' else PLUS_UNITS)
+    tuner = kt.Hyperband(_search_classes()(train, val, n_classes, views, seed, units=units, space=space),
+                         objective=kt.Objective(objective, 'max' if 'accuracy' in objective else 'min'),
                          max_epochs=max_epochs, factor=factor, seed=seed + 1, directory=str(project_dir.parent),
                          project_name=project_dir.name, overwrite=overwrite, max_consecutive_failed_trials=1)
     stop = keras.callbacks.EarlyStopping(monitor='val_loss', patience=patience, restore_best_weights=True)
@@ -85,8 +128,8 @@ def hyperband_search(train, val, n_classes: int, project_dir, views=None, max_ep
     try: model = tuner.get_best_models(1)[0]
     except (FileNotFoundError, OSError):  # a finished search whose checkpoints were pruned: search again from scratch
         if overwrite: raise
-        return hyperband_search(train, val, n_classes, project_dir, views, max_epochs, factor, seed, patience, overwrite=True, units=units)
-    trials = [{'trial': t.trial_id, 'status': t.status, 'val_accuracy': None if t.score is None else float(t.score),
+        return hyperband_search(train, val, n_classes, project_dir, views, max_epochs, factor, seed, patience, overwrite=True, units=units, space=space)
+    trials = [{'trial': t.trial_id, 'status': t.status, objective: None if t.score is None else float(t.score),
                **t.hyperparameters.values} for _, t in sorted(tuner.oracle.trials.items())]
     return model, dict(best_hp.values), trials
 
