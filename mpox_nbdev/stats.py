@@ -122,7 +122,7 @@ def calibration_table(results=None, bins: int = 10) -> pd.DataFrame:
         folds = pd.read_csv(f.with_name('folds.csv'))
         rows.append({'task': f.parts[-4], 'backbone': f.parts[-3], 'augment': f.parts[-2], 'n': len(labels),
                      'ece': expected_calibration_error(probs, labels, bins),
-                     'temperature': folds.temperature.mean() if 'temperature' in folds else np.nan})
+                     'temperature': pd.to_numeric(folds.temperature, errors='coerce').mean() if 'temperature' in folds else np.nan})
     return pd.DataFrame(rows)
 
 # %% ../nbs/09_stats.ipynb #5a91287a
