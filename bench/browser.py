@@ -41,8 +41,9 @@ try:
     with serve_folder(HTML) as url, Chromium() as c:
         s = c.open(f'{url}/screen.html?image={photos[-1].relative_to(HTML).as_posix()}&task=multiclass')
         c.wait_for(s, "document.getElementById('result')?.textContent")
-        c.evaluate(s, "document.getElementById('screen-app').scrollIntoView()")
-        c.screenshot(s, results_dir()/'figures'/'screen_page.png', 1000, 700)
+        c.screenshot(s, results_dir()/'figures'/'screen_page.png', 1280, 900)   # sets the viewport first
+        c.evaluate(s, "window.scrollTo(0, document.getElementById('screen-app').getBoundingClientRect().top + window.scrollY - 70)")
+        c.screenshot(s, results_dir()/'figures'/'screen_page.png', 1280, 900)
     print('wrote', out, 'and results/figures/screen_page.png')
 finally:
     shutil.rmtree(folder, ignore_errors=True)

@@ -32,6 +32,7 @@ def stage_screen_assets(static=None, node_modules=None, models=None, tasks=SCREE
     "Copy LiteRT.js (one WASM build) and the shipped models + cards into the book's `_static`; return {file: bytes}."
     static = Path(static or project_root()/'book'/'_static'); nm = Path(node_modules or project_root()/'node_modules')
     models = Path(models or models_dir()); out = {}
+    for d in ('litert', 'models'): shutil.rmtree(static/d, ignore_errors=True)   # nothing stale from an earlier staging
     for src, name in LITERT_FILES.items():
         if not (nm/src).exists():
             if name is None: continue
