@@ -54,8 +54,9 @@ def chromium_path() -> str | None:
 
 class Chromium:
     "A headless Chromium driven over the DevTools protocol on a pipe; `open(url)` then `evaluate(js)`."
-    def __init__(self, binary=None, timeout: float = 60):
+    def __init__(self, binary=None, timeout: float = 60, window=(1280, 1000)):
         self.binary = binary or chromium_path(); self.timeout = timeout; self._id = 0; self._buf = b''; self._targets = {}
+        self.window = window
         if not self.binary: raise MpoxError('chromium not found on PATH (.ci/run installs it; on Debian: apt install chromium)')
     def __enter__(self):
         self._profile = tempfile.TemporaryDirectory()
@@ -63,7 +64,8 @@ class Chromium:
         def fds(): os.dup2(cmd_r, 3); os.dup2(res_w, 4)
         self.proc = subprocess.Popen([self.binary, '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
                                       '--disable-background-networking', '--disable-component-update', '--disable-sync',
-                                      f'--user-data-dir={self._profile.name}', '--remote-debugging-pipe', 'about:blank'],
+                                      f'--window-size={self.window[0]},{self.window[1]}', f'--user-data-dir={self._profile.name}',
+                                      '--remote-debugging-pipe', 'about:blank'],
                                      preexec_fn=fds, close_fds=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.close(cmd_r); os.close(res_w)
         return self
@@ -105,6 +107,7 @@ class Chromium:
     def screenshot(self, session: str, path, width: int = 1100, height: int = 900):
         "Save a PNG of the tab of `session` at `width` x `height` CSS pixels."
         self.send('Emulation.setDeviceMetricsOverride', session, width=width, height=height, deviceScaleFactor=1, mobile=False)
+        self.evaluate(session, 'new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))')   # laid out at the new size
         Path(path).write_bytes(base64.b64decode(self.send('Page.captureScreenshot', session, format='png')['data']))
     def wait_for(self, session: str, js: str, timeout: float | None = None):
         "Poll `js` until it is truthy; return its value (TimeoutError after `timeout` seconds)."
