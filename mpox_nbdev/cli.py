@@ -72,14 +72,21 @@ def reproduce(data_root: DATA_ROOT = None,
               gan_ratio: Param('synthetic training images per real one in gan runs', float) = 1.0,
               gan_steps: Param('generator training steps per fold', int) = GAN_STEPS,
               skip_mobile: Param('skip quantization tables, default models and latency', store_true) = False,
-              scheduler: Param('dask.distributed scheduler address (tcp://host:8786), or local:N for N parallel runs here', str) = None):
-    "The main job: curate, run the experiment grid (finished runs are skipped), the GAN arm, statistics, mobile models."
-    from mpox_nbdev.reproduce import reproduce as run  # the top of the package: imported only by the command that needs it
+              scheduler: Param('dask.distributed scheduler address (tcp://host:8786), or local:N for N parallel runs here', str) = None,
+              scratch: Param('where the recomputation goes (default .cache/reproduction); finished runs there are kept, so a killed job continues', Path) = None,
+              resume_from: Param("copy this results tree (e.g. results) into the scratch tree first: its finished runs are not recomputed", Path) = None,
+              in_place: Param('write into results/ and models/ directly, without comparing (the old behaviour)', store_true) = False,
+              tolerance: Param('largest absolute difference a recomputed number may show', float) = 1e-6):
+    "The main job: recompute everything the book shows into a scratch tree, compare it with the committed files, report in results/reproduction/."
+    from mpox_nbdev.reproduce import reproduce as run, reproduce_and_compare  # the top of the package: imported only by the command that needs it
     try: base = RunSpec(max_epochs=max_epochs, factor=factor, seed=seed, gan_ratio=gan_ratio, gan_steps=gan_steps)
     except ValueError as e: raise MpoxError(f'reproduce: {e}') from None
-    run(base, backbones, list(tasks), list(augments), folds, scheduler, data_root, include_withdrawn,
-        gan=not skip_gan, mobile=not skip_mobile, manifest_out=out)
-    return 0
+    kw = dict(base=base, backbones=backbones, tasks=list(tasks), augments=list(augments), folds=folds, scheduler=scheduler,
+              data_root=data_root, include_withdrawn=include_withdrawn, gan=not skip_gan, mobile=not skip_mobile)
+    if in_place: run(**kw, manifest_out=out); return 0
+    if resume_from is not None and not Path(resume_from).is_dir(): raise MpoxError(f'{resume_from}: --resume-from needs a results folder')
+    s = reproduce_and_compare(scratch, resume_from, tolerance, **kw)
+    return 0 if s['within_tolerance'] else 1
 
 # %% ../nbs/20_cli.ipynb #dc8fe970
 TASK = Param('binary: Mpox vs Others; multiclass: Acne, Chickenpox, Mpox, Healthy', str, choices=list(TASKS))

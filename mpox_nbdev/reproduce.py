@@ -4,11 +4,15 @@
 
 # %% ../nbs/19_reproduce.ipynb #9e900004
 from __future__ import annotations
-import time
+import datetime, os, shutil, sys, time
 from pathlib import Path
 
+import pandas as pd
+from tqdm.auto import tqdm
+
 from .audit import write_audit
-from .core import TASKS, results_dir
+from .compare import TOLERANCE, compare_file, compare_trees, write_reproduction
+from .core import TASKS, cache_dir, env_vars, models_dir, project_root, results_dir
 from .explain import write_fig9
 from .figures import write_embeddings
 from .folds import build_manifest
@@ -21,16 +25,21 @@ from .spec import GRID_ARMS, RunSpec
 from .stats import run_statistics
 
 # %% auto #0
-__all__ = ['reproduce']
+__all__ = ['reproduce', 'reproduce_and_compare']
 
 # %% ../nbs/19_reproduce.ipynb #9e900006
 def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=GRID_ARMS, folds='all',
               scheduler: str | None = None, data_root=None, include_withdrawn: bool = False, curate: bool = True,
               gan: bool = True, mobile: bool = True, results=None, manifest_out=None, log=print) -> dict:
     "Curate, run the paper's grid and the ensembles, embeddings, the GAN arm, statistics, the OOD gates, Table 4/5 and default models (gate inside), their robustness, Fig 9 and the audits; return each stage's output."
-    results = Path(results or results_dir()); out, t0 = {}, time.time()
+    results = Path(results or results_dir()); out, t0 = {'stage_seconds': {}}, time.time()
+    planned = ['manifest'] * curate + ['grid', 'ensembles', 'embeddings'] + ['gan'] * gan + ['statistics'] + \
+              ['ood', 'mobile', 'shipped gate', 'robustness', 'fig9', 'audit'] * mobile
+    bar = tqdm(total=len(planned), desc='reproduce', unit='stage')   # one view of the whole job: stage, done/total, ETA
     def stage(name, value):
-        out[name] = value; log(f"[{time.time() - t0:7.0f} s] {name}: done"); return value
+        out[name] = value; done = time.time() - t0
+        out['stage_seconds'][name] = round(done - sum(out['stage_seconds'].values()), 1)
+        bar.update(1); bar.set_postfix_str(name); log(f"[{done:7.0f} s] {name}: done"); return value
     if curate:
         m = stage('manifest', build_manifest(data_root, seed=base.seed, include_withdrawn=include_withdrawn, out_dir=manifest_out))
         log('manifest: ' + ', '.join(f'{k} {v}' for k, v in m.label.value_counts().sort_index().items()))
@@ -38,7 +47,8 @@ def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=G
     log(grid[['run', 'status', 'seconds']].to_string(index=False))
     ran = sorted({r.split('/')[1] for r in grid.run})   # the backbones of the grid
     ens = ensemble_grid(ran, tasks, augments, base)
-    if ens: log(stage('ensembles', run_grid(ens, scheduler, folds=folds, results=results, data_root=data_root))[['run', 'status', 'seconds']].to_string(index=False))
+    log(stage('ensembles', run_grid(ens, scheduler, folds=folds, results=results, data_root=data_root))[['run', 'status', 'seconds']].to_string(index=False)
+        if ens else stage('ensembles', 'no ensemble: not every member backbone ran'))
     stage('embeddings', {b: write_embeddings(b, results) for b in ran})
     if gan: stage('gan', run_gan_arm(base, folds, scheduler, results, data_root))
     stage('statistics', run_statistics(results))
@@ -49,4 +59,42 @@ def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=G
         stage('robustness', write_robustness(robustness_specs(mob['cards'], results), results))
         stage('fig9', write_fig9('multiclass', results))
         stage('audit', write_audit(results))
+    bar.close()
     return out
+
+# %% ../nbs/19_reproduce.ipynb #9e90000b
+def _print_summary(report, summary: dict, log=print):
+    top = report[report.compared].groupby('file').max_abs_diff.max().sort_values(ascending=False)
+    log(f"reproduction: {summary['files_compared']} files, {summary['columns_compared']} columns compared in {summary['wall_minutes']:.1f} min "
+        f"on {summary['cpus']} CPUs; largest difference {summary['max_abs_diff']:.3g} (tolerance {summary['tolerance']:g}): "
+        + ('identical' if summary['identical'] else 'within tolerance' if summary['within_tolerance'] else
+           f"{len(summary['files_beyond_tolerance'])} file(s) beyond it"))
+    for f, d in top.head(8).items(): log(f'  {d:10.3g}  {f}')
+
+def reproduce_and_compare(scratch=None, resume_from=None, tolerance: float = TOLERANCE, results=None, log=print, **kw) -> dict:
+    "Run `reproduce` (`kw`) into the scratch tree, compare with the committed files, write results/reproduction/; return the summary."
+    committed = Path(results or results_dir()); scratch = Path(scratch or cache_dir()/'reproduction')
+    target, models, manifest = scratch/'results', scratch/'models', scratch/'data'/'ocsi'
+    started, t0 = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'), time.time()
+    if resume_from:
+        shutil.copytree(resume_from, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns('reproduction'))
+        shutil.copytree(models_dir(), models, dirs_exist_ok=True)
+    target.mkdir(parents=True, exist_ok=True); models.mkdir(parents=True, exist_ok=True)
+    with env_vars(MPOX_RESULTS_DIR=target, MPOX_MODELS_DIR=models):
+        out = reproduce(results=target, manifest_out=manifest, log=log, **kw)
+    report, summary = compare_trees(committed, target, tolerance)
+    extra = [r for f, g in [('data/ocsi/manifest.csv', manifest/'manifest.csv')] + [(f'models/{c.name}', models/c.name) for c in sorted(models_dir().glob('*.json'))]
+             if g.exists() for r in compare_file(project_root()/f, g, f, tolerance)]
+    if extra:
+        report = pd.concat([report, pd.DataFrame(extra)], ignore_index=True)
+        cmp = report[report.compared]
+        summary.update(files_compared=summary['files_compared'] + len({r['file'] for r in extra}), columns_compared=int(len(cmp)),
+                       max_abs_diff=float(cmp.max_abs_diff.max()), identical=bool(cmp.max_abs_diff.max() == 0),
+                       files_beyond_tolerance=sorted(set(cmp.file[~cmp.within])), within_tolerance=bool(cmp.within.all()))
+    summary.update(wall_minutes=round((time.time() - t0) / 60, 2), cpus=os.cpu_count(), started=started,
+                   command=' '.join(['mpox', 'reproduce', *sys.argv[2:]]) if Path(sys.argv[0]).name == 'mpox' else 'mpox_nbdev.reproduce.reproduce_and_compare',
+                   resume_from=str(resume_from) if resume_from else None, scratch=str(scratch),
+                   stage_minutes={k: round(v / 60, 2) for k, v in out['stage_seconds'].items()})
+    write_reproduction(report, summary, committed/'reproduction')
+    _print_summary(report, summary, log)
+    return summary
