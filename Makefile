@@ -21,7 +21,7 @@ $(STAMP): requirements.txt setup.py settings.ini
 
 setup: $(STAMP)  ## create .venv and install the pinned dependencies
 
-reproduce: setup  ## the main job: rebuild data manifest, run the experiment grid, statistics (see `mpox reproduce --help`)
+reproduce: setup  ## the main job: recompute everything into .cache/reproduction, compare with the committed results (see `mpox reproduce --help`)
 	$(BIN)/nbdev_export
 	$(BIN)/mpox reproduce
 

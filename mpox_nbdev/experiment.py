@@ -22,7 +22,8 @@ from .spec import PROBES, SEARCHES, RunSpec
 from .tuning import hyperband_search, prune_checkpoints
 
 # %% auto #0
-__all__ = ['fold_data_id', 'task_split', 'fold_head_path', 'probe_views', 'run_fold', 'manifest_md5', 'run_experiment']
+__all__ = ['fold_data_id', 'task_split', 'fold_head_path', 'probe_views', 'run_fold', 'manifest_md5', 'experiment_fold',
+           'run_experiment']
 
 # %% ../nbs/08a_experiment.ipynb #1ea98ae9
 def fold_data_id(train: pd.DataFrame, val: pd.DataFrame) -> str:
@@ -114,6 +115,18 @@ def manifest_md5(man: pd.DataFrame) -> str:
     "md5 of a manifest's CSV text: run.json records which manifest a run used."
     return hashlib.md5(man.to_csv(index=False).encode()).hexdigest()
 
+def experiment_fold(spec: RunSpec, fold: int, data_root=None, out_dir=None, manifest_path=None, man: pd.DataFrame | None = None) -> Path:
+    "Run fold `fold` of `spec` unless its `folds/fold<k>.json` holds these settings already; return that file (the unit of work a cluster shares)."
+    man = load_manifest(manifest_path, verify=True, root=data_root) if man is None else man
+    out = Path(out_dir or spec.results_dir()); (out/'folds').mkdir(parents=True, exist_ok=True)
+    params, fj = spec.params(manifest_md5=manifest_md5(man)), out/'folds'/f'fold{fold}.json'
+    if fj.exists() and json.loads(fj.read_text()).get('params') == params: return fj   # done with these settings
+    row, preds, trials = run_fold(spec, man, int(fold), data_root)
+    tmp = fj.with_name(f'{fj.stem}.{os.getpid()}.tmp')
+    tmp.write_text(json.dumps({'params': params, 'row': row, 'predictions': preds.to_dict('list'), 'trials': trials.to_dict('list')}, default=float))
+    os.replace(tmp, fj)
+    return fj
+
 def run_experiment(spec: RunSpec, folds='all', data_root=None, out_dir=None, manifest_path=None, progress: bool = True):
     "Run (or resume) `spec` over `folds`; write and return (folds.csv, predictions.csv) frames."
     man = load_manifest(manifest_path, verify=True, root=data_root)
@@ -121,13 +134,7 @@ def run_experiment(spec: RunSpec, folds='all', data_root=None, out_dir=None, man
     out = Path(out_dir or spec.results_dir()); (out/'folds').mkdir(parents=True, exist_ok=True)
     params = spec.params(manifest_md5=manifest_md5(man))
     for fold in tqdm(folds, desc=spec.name, disable=not progress):
-        fj = out/'folds'/f'fold{fold}.json'
-        if fj.exists() and json.loads(fj.read_text()).get('params') == params: continue  # done with these settings
-        row, preds, trials = run_fold(spec, man, int(fold), data_root)
-        tmp = fj.with_suffix('.tmp')
-        tmp.write_text(json.dumps({'params': params, 'row': row, 'predictions': preds.to_dict('list'),
-                                   'trials': trials.to_dict('list')}, default=float))
-        os.replace(tmp, fj)
+        experiment_fold(spec, int(fold), data_root, out, man=man)
     done = [json.loads((out/'folds'/f'fold{f}.json').read_text()) for f in folds]
     folds_df = pd.DataFrame([d['row'] for d in done]).sort_values('fold', ignore_index=True)
     preds_df = pd.concat([pd.DataFrame(d['predictions']) for d in done], ignore_index=True)

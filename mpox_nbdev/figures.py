@@ -76,7 +76,8 @@ def write_embeddings(backbone: str, results=None, manifest_path=None) -> pd.Data
     from sklearn.decomposition import PCA
     man = load_manifest(manifest_path)
     X = extract_features(man, backbone, progress=False)
-    pca = PCA(3, random_state=0).fit(X)
+    X = X.astype(np.float64)                    # float32 PCA moved the 5th digit with the BLAS thread count; float64 and
+    pca = PCA(3, svd_solver='full').fit(X)      # LAPACK's full SVD agree to 1e-13 across thread counts
     z = pca.transform(X)
     df = pd.DataFrame({'file': man.file, 'label': man.label, 'fold': man.fold, 'pc1': z[:, 0], 'pc2': z[:, 1], 'pc3': z[:, 2]})
     out = Path(results or results_dir())/'embeddings'; out.mkdir(parents=True, exist_ok=True)

@@ -12,10 +12,12 @@ from tqdm.auto import tqdm
 
 from .backbones import available_backbones
 from .core import TASKS, env_vars, project_root
+from .experiment import experiment_fold
+from .folds import load_manifest
 from .spec import ENSEMBLE_ARMS, ENSEMBLES, RunSpec
 
 # %% auto #0
-__all__ = ['TEMPLATE', 'run_is_complete', 'run_one', 'paper_grid', 'ensemble_grid', 'run_grid']
+__all__ = ['TEMPLATE', 'run_is_complete', 'run_one', 'paper_grid', 'ensemble_grid', 'fold_tasks', 'run_grid']
 
 # %% ../nbs/08b_grid.ipynb #9b5bf7e7
 TEMPLATE = 'nbs/experiment.ipynb'
@@ -62,9 +64,18 @@ def _cluster(scheduler: str):
             with LocalCluster(n_workers=n, threads_per_worker=1, dashboard_address=None) as lc: yield lc.scheduler_address
     return local()
 
+def fold_tasks(specs, folds='all', manifest_path=None) -> list[tuple[RunSpec, int]]:
+    "Every (run, fold) of `specs`: the unit of work a cluster shares."
+    fs = sorted(load_manifest(manifest_path).fold.unique()) if folds == 'all' else list(folds)
+    return [(s, int(k)) for s in specs for k in fs]
+
 def run_grid(specs, scheduler: str | None = None, **kw) -> pd.DataFrame:
     "Run every spec (`kw` go to `run_one`: folds, results, data_root, manifest_path, force); a status row each."
     if not scheduler: return pd.DataFrame([run_one(s, **kw) for s in tqdm(specs, desc='experiment grid')])
-    from dask.distributed import Client
+    from dask.distributed import Client, as_completed
+    folds, results, data_root, mp = kw.get('folds', 'all'), kw.get('results'), kw.get('data_root'), kw.get('manifest_path')
+    todo = [s for s in specs if kw.get('force') or not run_is_complete(s, folds, results)]
     with _cluster(scheduler) as address, Client(address) as c:
-        return pd.DataFrame(c.gather([c.submit(run_one, s, **kw, pure=False) for s in specs]))
+        futures = [c.submit(experiment_fold, s, k, data_root, s.results_dir(results), mp, pure=False) for s, k in fold_tasks(todo, folds, mp)]
+        for f in tqdm(as_completed(futures), total=len(futures), desc='folds on the cluster'): f.result()   # raises a worker's error here
+        return pd.DataFrame(c.gather([c.submit(run_one, s, **kw, pure=False) for s in specs]))   # the template collects each run

@@ -158,7 +158,7 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
     "Per task: the run to ship and Table 4 of the runs tried, default models + cards in models/, Table 5 latency, under results/mobile; `table4=False` reuses the committed per-fold Table 4."
     results = Path(results or results_dir()); out = results/'mobile'; out.mkdir(parents=True, exist_ok=True)
     cv = load_folds(results); qs, lat, cards = [], [], []
-    budgets = backbone_budgets(sorted(cv.backbone.unique()))
+    budgets = backbone_budgets(sorted(set(cv.backbone) - set(ENSEMBLES)))   # an ensemble is several backbones, never one phone model
     budgets.to_csv(out/'candidates.csv', index=False, lineterminator='\n')
     committed = pd.read_csv(out/'quantization_folds.csv') if not table4 else None
     for task in tasks:
