@@ -122,7 +122,8 @@ def quantization_table(spec: RunSpec, folds='all', n_calib: int = 64, progress=T
             flat = to_tflite(m, v, calib)
             pred = TFLiteClassifier(flat).predict(imgs[te.index]).argmax(1)
             rows.append({'task': spec.task, 'backbone': spec.backbone, 'augment': spec.augment, 'fold': k, 'variant': v,
-                         'size_mb': round(len(flat) / 1e6, 3), **classification_metrics(y[te.index], pred, spec.task)})
+                         'size_mb': round(len(flat) / 1e6, 3),   # metrics to the 6 digits the CSV keeps: fresh and re-read tables agree
+                         **{m: float(f'{x:.6g}') for m, x in classification_metrics(y[te.index], pred, spec.task).items()}})
     return pd.DataFrame(rows)
 
 # %% ../nbs/10_export.ipynb #100b65c6
