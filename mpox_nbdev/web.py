@@ -128,6 +128,8 @@ def screen_in_browser(chrome: Chromium, page: str, image: str, task: str, timing
     out['first_ms'] = chrome.evaluate(s, "window.mpoxScreenFirstMs ?? null")
     out['transfer_bytes'] = chrome.evaluate(s, "[...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]"
                                                ".reduce((a, e) => a + (e.transferSize || e.encodedBodySize || 0), 0)")
+    out['other_hosts'] = chrome.evaluate(s, "performance.getEntriesByType('resource').map(e => e.name)"
+                                            ".filter(u => new URL(u).origin !== location.origin).join(' ')")   # must stay empty
     if timing_runs:
         out['median_ms'] = chrome.evaluate(s, f"fetch({json.dumps(image)}).then(r => r.blob()).then(b => window.mpoxScreen.timing(b, {json.dumps(task)}, {int(timing_runs)}))")
     chrome.close(s)
@@ -145,7 +147,7 @@ def screen_photos(folder, n: int = 5) -> list[Path]:
     return out
 
 def browser_answers(html, files, task: str, timing_runs: int = 0):
-    "The page's answer for each of `files` (inside the built book `html`), one row each: file, prediction, status, ood_score, p_<class>, ms, first_ms, transfer_bytes."
+    "The page's answer for each of `files` (inside the built book `html`), one row each: file, prediction, status, ood_score, p_<class>, ms, first_ms, transfer_bytes, other_hosts."
     html = Path(html); rows = []
     with serve_folder(html) as url, Chromium() as c:
         for f in files:

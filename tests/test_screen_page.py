@@ -43,6 +43,7 @@ def test_page_loads_only_local_files():
 @pytest.mark.parametrize('task', SCREEN_TASKS)
 def test_page_answers_like_the_cli(photos, task, tmp_path):
     page = browser_answers(HTML, photos, task)
+    assert (page.other_hosts == '').all(), f'{task}: the page loaded from another host: {set(page.other_hosts)}'
     csv = tmp_path / 'cli.csv'
     subprocess.run([str(MPOX), 'predict', '--task', task, '--csv', str(csv), *map(str, photos)], check=True, capture_output=True)
     cli = pd.read_csv(csv).assign(file=lambda d: d.file.map(lambda f: Path(f).name)).set_index('file')
