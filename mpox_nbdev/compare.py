@@ -72,15 +72,16 @@ def compare_file(committed, reproduced, name: str | None = None, tolerance: floa
     return rows
 
 # %% ../nbs/19a_compare.ipynb #c0a7000c
-def compare_trees(committed, reproduced, tolerance: float = TOLERANCE) -> tuple[pd.DataFrame, dict]:
-    "(report: one row per file and column, summary) of a reproduced results tree against the committed one."
+def compare_trees(committed, reproduced, tolerance: float = TOLERANCE, extra=()) -> tuple[pd.DataFrame, dict]:
+    "(report: one row per file and column, summary) of a reproduced results tree against the committed one, plus `extra` (name, committed file, reproduced file) triples."
     committed, reproduced = Path(committed), Path(reproduced)
     files = result_files(committed)
-    rows = [r for f in files for r in compare_file(committed/f, reproduced/f, f, tolerance)]
+    pairs = [(f, committed/f, reproduced/f) for f in files] + [(n, Path(a), Path(b)) for n, a, b in extra]
+    rows = [r for n, a, b in pairs for r in compare_file(a, b, n, tolerance)]
     rep = pd.DataFrame(rows, columns=['file', 'column', 'committed', 'reproduced', 'max_abs_diff', 'compared', 'within'])
     cmp = rep[rep.compared]
     moved = sorted(set(cmp.file[~cmp.within]))
-    summary = {'files_compared': len(files), 'columns_compared': int(len(cmp)), 'timing_columns': int((~rep.compared).sum()),
+    summary = {'files_compared': len(pairs), 'columns_compared': int(len(cmp)), 'timing_columns': int((~rep.compared).sum()),
                'max_abs_diff': float(cmp.max_abs_diff.max()) if len(cmp) else 0.0, 'tolerance': tolerance,
                'identical': bool(len(cmp) == 0 or cmp.max_abs_diff.max() == 0), 'within_tolerance': not moved,
                'files_beyond_tolerance': moved,

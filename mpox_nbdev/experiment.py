@@ -62,8 +62,9 @@ def _fit_fold(spec: RunSpec, man: pd.DataFrame, split: tuple, fold: int, y, root
     data_id = fold_data_id(train, val)  # what the search saw
     if spec.augment in PROBES:
         groups = man.group.to_numpy()[np.r_[tr, va]] if spec.augment == 'probecv' else None
+        changed = probe_views(spec, man, slice(None), root, progress)   # every photo's changed features, read from the cache once
         model, best, trials, dev = probe_search((Xtr, ytr), (X[va], y[va]), len(spec.classes), spec.seed + fold, groups,
-                                                train_views=probe_views(spec, man, tr, root, progress))
+                                                train_views=[v[tr] for v in changed])
     else:
         model, best, trials = hyperband_search((Xtr, ytr), (X[va], y[va]), len(spec.classes), spec.tuner_dir(fold, data_id), views,
                                                max_epochs=spec.max_epochs, factor=spec.factor, seed=spec.seed + fold,
@@ -71,7 +72,7 @@ def _fit_fold(spec: RunSpec, man: pd.DataFrame, split: tuple, fold: int, y, root
         if spec.augment in SEARCHES: dev = (model.predict(X[va], verbose=0), y[va])
     probs = model.predict(X[te], verbose=0)
     if spec.augment == 'probetta':  # test-time mirror: a photo and its mirror image get one answer, the mean of both
-        M = probe_views(spec, man, np.arange(len(man)), root, progress)[0]
+        M = changed[0]
         probs = (probs + model.predict(M[te], verbose=0)) / 2
         dev = ((model.predict(X[va], verbose=0) + model.predict(M[va], verbose=0)) / 2, y[va])
     head = spec.head_path(fold, data_id); head.parent.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .audit import write_audit
-from .compare import TOLERANCE, compare_file, compare_trees, write_reproduction
+from .compare import TOLERANCE, compare_trees, write_reproduction
 from .core import TASKS, cache_dir, env_vars, models_dir, project_root, results_dir
 from .explain import write_fig9
 from .figures import write_embeddings
@@ -82,15 +82,9 @@ def reproduce_and_compare(scratch=None, resume_from=None, tolerance: float = TOL
     target.mkdir(parents=True, exist_ok=True); models.mkdir(parents=True, exist_ok=True)
     with env_vars(MPOX_RESULTS_DIR=target, MPOX_MODELS_DIR=models):
         out = reproduce(results=target, manifest_out=manifest, log=log, **kw)
-    report, summary = compare_trees(committed, target, tolerance)
-    extra = [r for f, g in [('data/ocsi/manifest.csv', manifest/'manifest.csv')] + [(f'models/{c.name}', models/c.name) for c in sorted(models_dir().glob('*.json'))]
-             if g.exists() for r in compare_file(project_root()/f, g, f, tolerance)]
-    if extra:
-        report = pd.concat([report, pd.DataFrame(extra)], ignore_index=True)
-        cmp = report[report.compared]
-        summary.update(files_compared=summary['files_compared'] + len({r['file'] for r in extra}), columns_compared=int(len(cmp)),
-                       max_abs_diff=float(cmp.max_abs_diff.max()), identical=bool(cmp.max_abs_diff.max() == 0),
-                       files_beyond_tolerance=sorted(set(cmp.file[~cmp.within])), within_tolerance=bool(cmp.within.all()))
+    extra = [(f, project_root()/f, g) for f, g in [('data/ocsi/manifest.csv', manifest/'manifest.csv')] +
+             [(f'models/{c.name}', models/c.name) for c in sorted(models_dir().glob('*.json'))] if g.exists()]
+    report, summary = compare_trees(committed, target, tolerance, extra)
     summary.update(wall_minutes=round((time.time() - t0) / 60, 2), cpus=os.cpu_count(), started=started,
                    command=' '.join(['mpox', 'reproduce', *sys.argv[2:]]) if Path(sys.argv[0]).name == 'mpox' else 'mpox_nbdev.reproduce.reproduce_and_compare',
                    resume_from=str(resume_from) if resume_from else None, scratch=str(scratch),
