@@ -121,12 +121,16 @@ def md5sum(path, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 def seed_everything(seed: int = 0):
-    "Seed Python, NumPy and (if imported) TensorFlow, so runs repeat."
+    "Seed Python, NumPy and (if imported) TensorFlow and Keras, so runs repeat; Keras's default seeds get a stream of their own."
     random.seed(seed); np.random.seed(seed)
     import sys
     if 'tensorflow' in sys.modules:
-        import tensorflow as tf
-        tf.keras.utils.set_random_seed(seed)
+        import keras
+        from keras.src.random import seed_generator
+        keras.utils.set_random_seed(seed)
+        # Keras draws every unseeded layer's seed from Python's global `random`, which other threads of the process
+        # (a dask worker's, a kernel's) may draw from too: give Keras the same stream, seeded here, that no one else reads.
+        seed_generator.python_random = random.Random(seed)
 
 def limit_threads():
     "Honour `$MPOX_TF_THREADS` (set by the grid when several runs share the cores); call before TensorFlow runs an op."

@@ -12,7 +12,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .augment import PERTURBATIONS, all_views, change_views
-from .core import seed_everything, task_labels, task_rows
+from .core import limit_threads, seed_everything, task_labels, task_rows
 from .features import extract_features
 from .folds import fold_split, load_manifest, subset_manifest
 from .gan import gan_training_features
@@ -118,6 +118,7 @@ def manifest_md5(man: pd.DataFrame) -> str:
 
 def experiment_fold(spec: RunSpec, fold: int, data_root=None, out_dir=None, manifest_path=None, man: pd.DataFrame | None = None) -> Path:
     "Run fold `fold` of `spec` unless its `folds/fold<k>.json` holds these settings already; return that file (the unit of work a cluster shares)."
+    limit_threads()   # a cluster worker's TensorFlow uses the threads the local template uses: the same sums, the same numbers
     man = load_manifest(manifest_path, verify=True, root=data_root) if man is None else man
     out = Path(out_dir or spec.results_dir()); (out/'folds').mkdir(parents=True, exist_ok=True)
     params, fj = spec.params(manifest_md5=manifest_md5(man)), out/'folds'/f'fold{fold}.json'

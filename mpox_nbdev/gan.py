@@ -97,7 +97,7 @@ def train_gan(x: np.ndarray, y: np.ndarray, steps: int = GAN_STEPS, seed: int = 
               lr: float = 2e-4, diffaug: bool = True, progress: bool = True):
     "Train a conditional DCGAN on uint8 images `x` with class indices `y`; return (generator, per-epoch history)."
     import keras, tensorflow as tf
-    seed_everything(seed); keras.utils.set_random_seed(seed)
+    seed_everything(seed)
     G, D = build_generator(), build_discriminator()
     go, do = keras.optimizers.Adam(lr, beta_1=0.5), keras.optimizers.Adam(lr, beta_1=0.5)
     aug = diff_augment if diffaug else (lambda t: t)

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from .augment import AUG_LEVELS, FLIPS
+from .core import seed_everything
 
 # %% auto #0
 __all__ = ['UNITS', 'PLUS_UNITS', 'PLUS_BATCH', 'SPACES', 'build_head', 'build_plus_head', 'class_weights', 'hyperband_search',
@@ -30,7 +31,7 @@ def build_head(hp, n_features: int, n_classes: int, augment: bool = False, seed:
     drops = [hp.Float(f'dropout_{i}', 0.0, 0.5) for i in range(n_layers)]
     lr = hp.Float('lr', 1e-6, 1e-3, sampling='log')
     if augment: hp.Choice('aug_level', AUG_LEVELS); hp.Choice('flip', FLIPS)
-    keras.utils.set_random_seed(_hp_seed(seed, hp.values))
+    seed_everything(_hp_seed(seed, hp.values))
     x = inp = keras.Input((n_features,), name='features')
     for i, (u, d) in enumerate(zip(widths, drops)):
         x = L.Dense(u, activation='relu', name=f'dense_{i}')(x)
@@ -54,7 +55,7 @@ def build_plus_head(hp, n_features: int, n_classes: int, mean=0.0, variance=1.0,
     l2 = hp.Float('l2', 1e-6, 1e-1, sampling='log')
     lr = hp.Float('lr', 1e-4, 3e-2, sampling='log')
     hp.Choice('class_weight', ('none', 'balanced'))   # read by the search's fit
-    keras.utils.set_random_seed(_hp_seed(seed, hp.values))
+    seed_everything(_hp_seed(seed, hp.values))
     reg = keras.regularizers.L2(l2)
     inp = keras.Input((n_features,), name='features')
     x = L.Normalization(mean=mean, variance=variance, name='standardise')(inp)
