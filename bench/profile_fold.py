@@ -1,8 +1,9 @@
 """Where one fold of the paper's Hyperband search spends its time (EfficientNet-Lite0, multiclass, noaug, fold 0,
 features cached, a fresh tuner project): cProfile of `run_fold`, summarised as wall time, the share spent tracing
-tf.functions, executing TensorFlow ops, and the rest; then the same fold with Keras in eager mode, to see whether
-cutting the per-trial tracing pays.  Usage: .venv/bin/python bench/profile_fold.py  ->  bench/profile_fold.json"""
-import cProfile, json, os, pstats, subprocess, sys, tempfile, time
+tf.functions, executing TensorFlow ops, Python's garbage collector, and the rest. Three runs: keras-tuner's own
+trial set-up (two full garbage collections per trial), ours (`tuning._search_classes`: none), and ours with Keras in
+eager mode, to see whether cutting the per-trial tracing pays.  Usage: .venv/bin/python bench/profile_fold.py  ->  bench/profile_fold.json"""
+import cProfile, hashlib, json, os, pstats, subprocess, sys, tempfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -15,6 +16,14 @@ def one(mode: str) -> dict:
     from mpox_nbdev.experiment import run_fold
     from mpox_nbdev.folds import load_manifest
     from mpox_nbdev.spec import RunSpec
+    if mode == 'keras-tuner':   # put back keras-tuner's trial set-up (clear_session + gc.collect twice)
+        import keras_tuner as kt
+        from mpox_nbdev import tuning
+        make = tuning._search_classes
+        def with_gc():
+            HeadSearch, Hyperband = make()
+            return HeadSearch, type('Hyperband', (Hyperband,), {'_try_build': kt.Hyperband._try_build})
+        tuning._search_classes = with_gc
     if mode == 'eager':
         orig = keras.Model.compile
         keras.Model.compile = lambda self, *a, **k: orig(self, *a, **{**k, 'run_eagerly': True})
@@ -23,23 +32,26 @@ def one(mode: str) -> dict:
     man, spec = load_manifest(), RunSpec('EfficientNetLite0', 'multiclass', 'noaug')
     prof = cProfile.Profile()
     with env_vars(MPOX_CACHE_DIR=td):
-        t0 = time.perf_counter(); prof.enable(); row, _, trials = run_fold(spec, man, 0); prof.disable()
+        t0 = time.perf_counter(); prof.enable(); row, preds, trials = run_fold(spec, man, 0); prof.disable()
         wall = time.perf_counter() - t0
     st = pstats.Stats(prof).stats
     cum = lambda name: max((v[3] for k, v in st.items() if k[2] == name), default=0.0)
     tracing = cum('func_graph_from_py_func')
     execute = sum(v[2] for k, v in st.items() if k[2] == '<built-in method tensorflow.python._pywrap_tfe.TFE_Py_Execute>')
     search = cum('search')
+    gc_s = sum(v[2] for k, v in st.items() if k[2] == '<built-in method gc.collect>')
     return {'mode': mode, 'wall_s': round(wall, 1), 'search_s': round(search, 1), 'tracing_s': round(tracing, 1),
-            'tf_execute_s': round(execute, 1), 'trials': int(row['trials']), 'accuracy': row['accuracy'],
-            'best': {k: row[k] for k in ('lr', 'n_layers', 'units_0')}}
+            'tf_execute_s': round(execute, 1), 'gc_s': round(gc_s, 1), 'trials': int(row['trials']), 'accuracy': row['accuracy'],
+            'best': {k: row[k] for k in ('lr', 'n_layers', 'units_0')},
+            'predictions_md5': hashlib.md5(preds.filter(like='p_').to_numpy().tobytes()).hexdigest()}
 
 
 if __name__ == '__main__':
     if len(sys.argv) > 1: print(json.dumps(one(sys.argv[1]))); sys.exit()
     env = {**os.environ, 'TF_CPP_MIN_LOG_LEVEL': '3'}
     runs = [json.loads(subprocess.run([sys.executable, __file__, m], capture_output=True, text=True, env=env, check=True).stdout
-                       .strip().splitlines()[-1]) for m in ('graph', 'eager')]
+                       .strip().splitlines()[-1]) for m in ('keras-tuner', 'graph', 'eager')]
     out = {'fold': 'EfficientNetLite0 multiclass noaug, fold 0', 'cpus': os.cpu_count(), 'runs': runs,
-           'same_result': runs[0]['accuracy'] == runs[1]['accuracy'] and runs[0]['best'] == runs[1]['best']}
+           'same_predictions_as_keras_tuner': {r['mode']: r['predictions_md5'] == runs[0]['predictions_md5'] for r in runs[1:]},
+           'same_result': all(r['accuracy'] == runs[0]['accuracy'] and r['best'] == runs[0]['best'] for r in runs)}
     OUT.write_text(json.dumps(out, indent=1) + '\n'); print(json.dumps(out, indent=1))

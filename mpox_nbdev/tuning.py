@@ -89,6 +89,12 @@ SPACES = {'paper': 'val_accuracy', 'plus': 'val_xent'}   # search space -> the o
 
 def _search_classes():
     import keras, keras_tuner as kt
+    class Hyperband(kt.Hyperband):
+        def _try_build(self, hp):   # keras-tuner's, without the two full garbage collections per trial
+            keras.backend.clear_session(free_memory=False)
+            model = self._build_hypermodel(hp)
+            if not isinstance(model, keras.Model): raise TypeError(f'the head search built {type(model)}, not a Keras model')
+            return model
     class HeadSearch(kt.HyperModel):
         def __init__(self, train, val, n_classes, views=None, seed=0, units=UNITS, space='paper'):
             super().__init__()
@@ -109,7 +115,7 @@ def _search_classes():
             if self.space == 'plus' and hp.get('class_weight') == 'balanced': kw['class_weight'] = class_weights(y, self.n_classes)
             kw.pop('validation_data', None); kw['verbose'] = 0
             return model.fit(x, y, validation_data=self.val, batch_size=self.bs, shuffle=True, **kw)
-    return HeadSearch
+    return HeadSearch, Hyperband
 
 def hyperband_search(train, val, n_classes: int, project_dir, views=None, max_epochs: int = 6, factor: int = 3,
                      seed: int = 0, patience: int = 3, overwrite: bool = False, units=None, space: str = 'paper'):
@@ -119,7 +125,8 @@ def hyperband_search(train, val, n_classes: int, project_dir, views=None, max_ep
     if space == 'plus' and views is not None: raise ValueError("the 'plus' space searches no augmentation views")
     project_dir, objective = Path(project_dir), SPACES[space]
     units = units or (UNITS if space == 'paper' else PLUS_UNITS)
-    tuner = kt.Hyperband(_search_classes()(train, val, n_classes, views, seed, units=units, space=space),
+    HeadSearch, Hyperband = _search_classes()
+    tuner = Hyperband(HeadSearch(train, val, n_classes, views, seed, units=units, space=space),
                          objective=kt.Objective(objective, 'max' if 'accuracy' in objective else 'min'),
                          max_epochs=max_epochs, factor=factor, seed=seed + 1, directory=str(project_dir.parent),
                          project_name=project_dir.name, overwrite=overwrite, max_consecutive_failed_trials=1)
