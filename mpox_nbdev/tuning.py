@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_tuning.ipynb #16d3c31c
 from __future__ import annotations
-import json, os, shutil, zlib
+import gc, json, os, shutil, zlib
 from pathlib import Path
 
 import numpy as np
@@ -89,12 +89,6 @@ SPACES = {'paper': 'val_accuracy', 'plus': 'val_xent'}   # search space -> the o
 
 def _search_classes():
     import keras, keras_tuner as kt
-    class Hyperband(kt.Hyperband):
-        def _try_build(self, hp):   # keras-tuner's, without the two full garbage collections per trial
-            keras.backend.clear_session(free_memory=False)
-            model = self._build_hypermodel(hp)
-            if not isinstance(model, keras.Model): raise TypeError(f'the head search built {type(model)}, not a Keras model')
-            return model
     class HeadSearch(kt.HyperModel):
         def __init__(self, train, val, n_classes, views=None, seed=0, units=UNITS, space='paper'):
             super().__init__()
@@ -115,7 +109,7 @@ def _search_classes():
             if self.space == 'plus' and hp.get('class_weight') == 'balanced': kw['class_weight'] = class_weights(y, self.n_classes)
             kw.pop('validation_data', None); kw['verbose'] = 0
             return model.fit(x, y, validation_data=self.val, batch_size=self.bs, shuffle=True, **kw)
-    return HeadSearch, Hyperband
+    return HeadSearch
 
 def hyperband_search(train, val, n_classes: int, project_dir, views=None, max_epochs: int = 6, factor: int = 3,
                      seed: int = 0, patience: int = 3, overwrite: bool = False, units=None, space: str = 'paper'):
@@ -125,13 +119,14 @@ def hyperband_search(train, val, n_classes: int, project_dir, views=None, max_ep
     if space == 'plus' and views is not None: raise ValueError("the 'plus' space searches no augmentation views")
     project_dir, objective = Path(project_dir), SPACES[space]
     units = units or (UNITS if space == 'paper' else PLUS_UNITS)
-    HeadSearch, Hyperband = _search_classes()
-    tuner = Hyperband(HeadSearch(train, val, n_classes, views, seed, units=units, space=space),
+    tuner = kt.Hyperband(_search_classes()(train, val, n_classes, views, seed, units=units, space=space),
                          objective=kt.Objective(objective, 'max' if 'accuracy' in objective else 'min'),
                          max_epochs=max_epochs, factor=factor, seed=seed + 1, directory=str(project_dir.parent),
                          project_name=project_dir.name, overwrite=overwrite, max_consecutive_failed_trials=1)
     stop = keras.callbacks.EarlyStopping(monitor='val_loss', patience=patience, restore_best_weights=True)
-    tuner.search(callbacks=[stop], verbose=0)
+    gc.collect(); gc.freeze()   # what exists now outlives the search: each trial's collections walk only what the search made
+    try: tuner.search(callbacks=[stop], verbose=0)
+    finally: gc.unfreeze()
     best_hp = tuner.get_best_hyperparameters(1)[0]
     try: model = tuner.get_best_models(1)[0]
     except (FileNotFoundError, OSError):  # a finished search whose checkpoints were pruned: search again from scratch
