@@ -17,7 +17,7 @@ from .folds import load_manifest
 from .spec import ENSEMBLE_ARMS, ENSEMBLES, RunSpec
 
 # %% auto #0
-__all__ = ['TEMPLATE', 'run_is_complete', 'run_one', 'paper_grid', 'ensemble_grid', 'fold_tasks', 'run_grid']
+__all__ = ['TEMPLATE', 'WORKER_MEMORY', 'run_is_complete', 'run_one', 'paper_grid', 'ensemble_grid', 'fold_tasks', 'run_grid']
 
 # %% ../nbs/08b_grid.ipynb #9b5bf7e7
 TEMPLATE = 'nbs/experiment.ipynb'
@@ -53,15 +53,20 @@ def ensemble_grid(backbones, tasks=TASKS, augments=ENSEMBLE_ARMS, base: RunSpec 
     return [base.replace(backbone=e, task=t, augment=a) for e, members in ENSEMBLES.items() if set(members) <= set(backbones)
             for t in tasks for a in augments if a in ENSEMBLE_ARMS]
 
+WORKER_MEMORY = {'distributed.worker.memory.target': False, 'distributed.worker.memory.spill': False,
+                 'distributed.worker.memory.pause': False, 'distributed.worker.memory.terminate': 0.6}
+
 def _cluster(scheduler: str):
     "A context giving a dask scheduler address: a LocalCluster for 'local:N', the address itself otherwise."
     if not scheduler.startswith('local'): return contextlib.nullcontext(scheduler)
+    import dask
     from dask.distributed import LocalCluster
     n = int(scheduler.partition(':')[2] or 2)
     @contextlib.contextmanager
     def local():
         with env_vars(MPOX_TF_THREADS=max(1, (os.cpu_count() or 2) // n)):  # no oversubscription; restored on exit
-            with LocalCluster(n_workers=n, threads_per_worker=1, dashboard_address=None) as lc: yield lc.scheduler_address
+            with dask.config.set(WORKER_MEMORY), LocalCluster(n_workers=n, threads_per_worker=1, dashboard_address=None) as lc:
+                yield lc.scheduler_address
     return local()
 
 def fold_tasks(specs, folds='all', manifest_path=None) -> list[tuple[RunSpec, int]]:
