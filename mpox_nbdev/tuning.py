@@ -13,13 +13,23 @@ from .augment import AUG_LEVELS, FLIPS
 from .core import seed_everything
 
 # %% auto #0
-__all__ = ['UNITS', 'PLUS_UNITS', 'PLUS_BATCH', 'SPACES', 'build_head', 'build_plus_head', 'class_weights', 'hyperband_search',
-           'prune_checkpoints']
+__all__ = ['UNITS', 'PLUS_UNITS', 'PLUS_BATCH', 'SPACES', 'active_values', 'build_head', 'build_plus_head', 'class_weights',
+           'hyperband_search', 'prune_checkpoints']
 
 # %% ../nbs/07_tuning.ipynb #234d76f9
 UNITS = (256, 512, 1024, 2048, 4096)
 
+def active_values(values: dict) -> dict:
+    "The hyper-parameters a head is built from: without the widths and dropouts of layers it does not have."
+    n = values.get('n_layers')
+    def used(k):
+        name, _, i = k.rpartition('_')
+        return n is None or name not in ('units', 'dropout') or not i.isdigit() or int(i) < n
+    return {k: v for k, v in values.items() if used(k)}
+
 def _hp_seed(seed: int, values: dict) -> int:
+    "The initialisation seed of the head with hyper-parameters `values` (only those it is built from)."
+    values = active_values(values)
     return (seed * 1_000_003 + zlib.crc32(json.dumps(values, sort_keys=True, default=str).encode())) % 2**31
 
 def build_head(hp, n_features: int, n_classes: int, augment: bool = False, seed: int = 0, units=UNITS):
@@ -133,8 +143,8 @@ def hyperband_search(train, val, n_classes: int, project_dir, views=None, max_ep
         if overwrite: raise
         return hyperband_search(train, val, n_classes, project_dir, views, max_epochs, factor, seed, patience, overwrite=True, units=units, space=space)
     trials = [{'trial': t.trial_id, 'status': t.status, objective: None if t.score is None else float(t.score),
-               **t.hyperparameters.values} for _, t in sorted(tuner.oracle.trials.items())]
-    return model, dict(best_hp.values), trials
+               **active_values(t.hyperparameters.values)} for _, t in sorted(tuner.oracle.trials.items())]
+    return model, active_values(best_hp.values), trials
 
 def prune_checkpoints(project_dir):
     "Drop trial weight files once a fold is scored (a 4096-unit head is ~100 MB a trial); keep the trial records."
