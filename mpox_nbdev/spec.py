@@ -14,7 +14,8 @@ from .backbones import BACKBONES
 from .core import ALL_TASKS, cache_dir, results_dir, task_classes
 
 # %% auto #0
-__all__ = ['AUGMENTS', 'SEARCHES', 'PROBES', 'ARMS', 'GRID_ARMS', 'ENSEMBLES', 'ENSEMBLE_ARMS', 'GAN_STEPS', 'RunSpec']
+__all__ = ['AUGMENTS', 'SEARCHES', 'PROBES', 'ARMS', 'GRID_ARMS', 'ENSEMBLES', 'ENSEMBLE_ARMS', 'GAN_STEPS', 'HEAD_SEEDING',
+           'RunSpec']
 
 # %% ../nbs/07a_spec.ipynb #5bec0006
 AUGMENTS = ('noaug', 'aug', 'gan')      # Hyperband head; augmentation arms
@@ -58,12 +59,15 @@ class RunSpec:
     def fields(self) -> dict: return dataclasses.asdict(self)
 
 # %% ../nbs/07a_spec.ipynb #5bec0009
+HEAD_SEEDING = 'built-values'   # a searched head's seed: from the hyper-parameters it is built from (07_tuning)
+
 @patch
 def params(self: RunSpec, **extra) -> dict:
     "The settings a run records in run.json and its fold files (`extra`, e.g. manifest_md5, right after the seed)."
     gan = dict(gan_ratio=self.gan_ratio, gan_steps=self.gan_steps) if self.augment == 'gan' else {}
+    seeding = {} if self.augment in PROBES else dict(head_seeding=HEAD_SEEDING)
     return dict(backbone=self.backbone, task=self.task, augment=self.augment, max_epochs=self.max_epochs,
-                factor=self.factor, seed=self.seed, **extra, **gan)
+                factor=self.factor, seed=self.seed, **extra, **gan, **seeding)
 
 @patch(cls_method=True)
 def from_params(cls: RunSpec, params: dict) -> RunSpec:
