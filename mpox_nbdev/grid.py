@@ -11,13 +11,14 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .backbones import available_backbones
-from .core import TASKS, env_vars, project_root
+from .core import TASKS, env_vars, project_root, results_dir
 from .experiment import experiment_fold
 from .folds import load_manifest
 from .spec import ENSEMBLE_ARMS, ENSEMBLES, RunSpec
 
 # %% auto #0
-__all__ = ['TEMPLATE', 'WORKER_MEMORY', 'run_is_complete', 'run_one', 'paper_grid', 'ensemble_grid', 'fold_tasks', 'run_grid']
+__all__ = ['TEMPLATE', 'WORKER_MEMORY', 'run_is_complete', 'stale_runs', 'run_one', 'paper_grid', 'ensemble_grid', 'fold_tasks',
+           'run_grid']
 
 # %% ../nbs/08b_grid.ipynb #9b5bf7e7
 TEMPLATE = 'nbs/experiment.ipynb'
@@ -28,6 +29,12 @@ def run_is_complete(spec: RunSpec, folds='all', results=None) -> bool:
     if not (rj.exists() and (out/'folds.csv').exists()): return False
     done = json.loads(rj.read_text())
     return all(done.get(k) == v for k, v in spec.params().items()) and (folds == 'all' or done.get('folds') == list(folds))
+
+def stale_runs(results=None) -> list[str]:
+    "Finished runs of the results tree `results` that the grid would make again: recorded with settings the code no longer writes."
+    root = Path(results or results_dir())
+    specs = [RunSpec.from_run(p.parent) for p in sorted(root.glob('*/*/*/run.json'))]
+    return [s.name for s in specs if not run_is_complete(s, results=root)]
 
 # %% ../nbs/08b_grid.ipynb #9b5bf7ea
 def run_one(spec: RunSpec, folds='all', results=None, data_root=None, manifest_path=None, force: bool = False) -> dict:
