@@ -11,7 +11,7 @@ import argparse
 from fastcore.docments import docments
 from fastcore.script import Param, call_parse, store_true
 
-from .core import ALL_TASKS, TASKS, MpoxError, env_vars, project_root
+from .core import ALL_TASKS, TASKS, MpoxError, cache_dir, env_vars, project_root, quiet_native_logs
 from .core import data_root as default_data_root
 from .data import fetch_sources, file_problems, load_registry
 from .folds import build_manifest
@@ -19,8 +19,8 @@ from .predict import check_output, explain_photo, load_classifier, model_card, s
 from .spec import ARMS, GAN_STEPS, GRID_ARMS, RunSpec
 
 # %% auto #0
-__all__ = ['DATA_ROOT', 'TASK', 'MODEL', 'COMMANDS', 'fetch', 'verify', 'curate', 'reproduce', 'predict', 'explain', 'overview',
-           'quiet_tensorflow', 'command_parser', 'main']
+__all__ = ['DATA_ROOT', 'TASK', 'MODEL', 'COMMANDS', 'fetch', 'verify', 'curate', 'job_log', 'reproduce', 'predict', 'explain',
+           'overview', 'quiet_tensorflow', 'command_parser', 'main']
 
 # %% ../nbs/20_cli.ipynb #e873c652
 DATA_ROOT = Param('folder the image paths are relative to (default: $MPOX_DATA_DIR or ../shared/data)', Path)
@@ -57,6 +57,13 @@ def curate(data_root: DATA_ROOT = None,
 # %% ../nbs/20_cli.ipynb #e873c657
 def _folds(v: str): return v if v == 'all' else [int(x) for x in v.split(',')]
 
+def job_log(command: str, folder: Path) -> Path:
+    "`folder`/`command`.log with a line for this start appended; says where it is, so the terminal keeps one progress view."
+    folder.mkdir(parents=True, exist_ok=True); log = folder/f'{command}.log'
+    with open(log, 'a') as f: f.write(f"\n== {time.strftime('%Y-%m-%d %H:%M:%S')} mpox {command} {' '.join(sys.argv[2:])}\n")
+    print(f"messages of TensorFlow, the notebook kernels and the workers: {log}", flush=True)
+    return log
+
 @call_parse
 def reproduce(data_root: DATA_ROOT = None,
               seed: Param('seed for the draw, folds, search and initialisation', int) = 0,
@@ -78,14 +85,16 @@ def reproduce(data_root: DATA_ROOT = None,
               in_place: Param('write into results/ and models/ directly, without comparing (the old behaviour)', store_true) = False,
               tolerance: Param('largest absolute difference a recomputed number may show', float) = 1e-6):
     "The main job: recompute everything the book shows into a scratch tree, compare it with the committed files, report in results/reproduction/."
-    from mpox_nbdev.reproduce import reproduce as run, reproduce_and_compare  # the top of the package: imported only by the command that needs it
+    from mpox_nbdev.reproduce import reproduce as run, reproduce_and_compare, scratch_dir  # the top of the package: imported only by the command that needs it
     try: base = RunSpec(max_epochs=max_epochs, factor=factor, seed=seed, gan_ratio=gan_ratio, gan_steps=gan_steps)
     except ValueError as e: raise MpoxError(f'reproduce: {e}') from None
     kw = dict(base=base, backbones=backbones, tasks=list(tasks), augments=list(augments), folds=folds, scheduler=scheduler,
               data_root=data_root, include_withdrawn=include_withdrawn, gan=not skip_gan, mobile=not skip_mobile)
-    if in_place: run(**kw, manifest_out=out); return 0
     if resume_from is not None and not Path(resume_from).is_dir(): raise MpoxError(f'{resume_from}: --resume-from needs a results folder')
-    s = reproduce_and_compare(scratch, resume_from, tolerance, **kw)
+    log = job_log('reproduce', cache_dir() if in_place else scratch_dir(scratch))
+    with quiet_native_logs(log, keep_python=True):   # one progress view here; TensorFlow's, the kernels' and workers' lines there
+        if in_place: run(**kw, manifest_out=out); return 0
+        s = reproduce_and_compare(scratch, resume_from, tolerance, **kw)
     return 0 if s['within_tolerance'] else 1
 
 # %% ../nbs/20_cli.ipynb #dc8fe970

@@ -49,15 +49,18 @@ def env_vars(**values):
     finally: put(old)
 
 @contextlib.contextmanager
-def quiet_native_logs():
-    "Send what C/C++ libraries write straight to file descriptor 2 (TensorFlow's and LiteRT's start-up notices) to /dev/null for the block."
+def quiet_native_logs(to=os.devnull, keep_python: bool = False):
+    """Send what is written straight to file descriptor 2 -- TensorFlow's and LiteRT's start-up notices, and all that child
+    processes started in the block write there -- to the file `to` (/dev/null by default) for the block. With `keep_python`,
+    Python's own `sys.stderr` (progress bars, warnings, error messages) stays where it was, on the terminal."""
     import sys
     sys.stderr.flush()
-    saved = os.dup(2)
-    with open(os.devnull, 'wb') as null:
-        os.dup2(null.fileno(), 2)
+    saved, python_stderr = os.dup(2), sys.stderr
+    with open(to, 'ab') as sink:
+        os.dup2(sink.fileno(), 2)
+        if keep_python: sys.stderr = open(saved, 'w', buffering=1, closefd=False, errors='backslashreplace')
         try: yield
-        finally: sys.stderr.flush(); os.dup2(saved, 2); os.close(saved)
+        finally: sys.stderr.flush(); sys.stderr = python_stderr; os.dup2(saved, 2); os.close(saved)
 
 # %% ../nbs/00_core.ipynb #ecfe7c31
 def data_root(must_exist: bool = False) -> Path:

@@ -25,7 +25,7 @@ from .spec import GRID_ARMS, RunSpec
 from .stats import run_statistics
 
 # %% auto #0
-__all__ = ['reproduce', 'reproduce_and_compare']
+__all__ = ['reproduce', 'scratch_dir', 'reproduce_and_compare']
 
 # %% ../nbs/19_reproduce.ipynb #9e900006
 def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=GRID_ARMS, folds='all',
@@ -71,9 +71,13 @@ def _print_summary(report, summary: dict, log=print):
            f"{len(summary['files_beyond_tolerance'])} file(s) beyond it"))
     for f, d in top.head(8).items(): log(f'  {d:10.3g}  {f}')
 
+def scratch_dir(scratch=None) -> Path:
+    "Where a reproduction writes: `scratch`, or `.cache/reproduction` (under `$MPOX_CACHE_DIR` when set)."
+    return Path(scratch or cache_dir()/'reproduction')
+
 def reproduce_and_compare(scratch=None, resume_from=None, tolerance: float = TOLERANCE, results=None, log=print, **kw) -> dict:
     "Run `reproduce` (`kw`) into the scratch tree, compare with the committed files, write results/reproduction/; return the summary."
-    committed = Path(results or results_dir()); scratch = Path(scratch or cache_dir()/'reproduction')
+    committed, scratch = Path(results or results_dir()), scratch_dir(scratch)
     target, models, manifest = scratch/'results', scratch/'models', scratch/'data'/'ocsi'
     started, t0 = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'), time.time()
     if resume_from:

@@ -2,7 +2,7 @@
 started again: it continues from the folds it had finished, keeps them, and ends with the committed numbers (exactly
 where the backbone features are cached as committed; on a new clone they are computed anew and TensorFlow's float32
 features may move a probability in its fifth decimal, so the comparison allows 1e-4)."""
-import json, os, shutil, signal, subprocess, sys, time
+import json, os, re, shutil, signal, subprocess, sys, time
 from pathlib import Path
 
 import pandas as pd
@@ -33,6 +33,9 @@ def test_killed_reproduction_resumes(tmp_path):
     assert 3 <= len(done) < 10 and not (scratch/'results'/RUN/'folds.csv').exists()   # killed in the middle of the run
     second = subprocess.run(cmd, env=env, cwd=project_root(), capture_output=True, text=True, timeout=600)
     assert second.returncode in (0, 1) and 'reproduction:' in second.stdout, second.stdout[-1500:] + second.stderr[-1500:]   # 1: beyond 1e-6
+    # one progress view: TensorFlow's native notices (its own processes' and the notebook kernels') go to the job's log
+    assert not re.search(r'^[IWE]\d{4} |absl::InitializeLog', second.stderr, re.M), second.stderr[-1500:]
+    assert (scratch/'reproduce.log').read_text().count('== ') == 2 and str(scratch/'reproduce.log') in second.stdout
     after = {f.name: f.stat().st_mtime_ns for f in folds.glob('fold*.json')}
     assert len(after) == 10 and all(after[k] == v for k, v in done.items())   # the folds finished before the kill were kept
     for f in ('folds.csv', 'predictions.csv'):
