@@ -11,8 +11,8 @@ from .core import task_classes
 
 # %% auto #0
 __all__ = ['confusion', 'classification_metrics', 'threshold_for_sensitivity', 'operating_point', 'decisions', 'confidence_floor',
-           'verdict_rates', 'prediction_arrays', 'calibration_bins', 'expected_calibration_error', 'with_temperature',
-           'fit_temperature']
+           'verdict_rates', 'prediction_arrays', 'calibration_bins', 'expected_calibration_error', 'ece_interval',
+           'with_temperature', 'fit_temperature']
 
 # %% ../nbs/08_metrics.ipynb #95841c30
 def confusion(y_true, y_pred, task: str) -> pd.DataFrame:
@@ -81,17 +81,26 @@ def prediction_arrays(preds: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list
     return p.to_numpy(float), preds.label.map(classes.index).to_numpy(), classes
 
 # %% ../nbs/08_metrics.ipynb #0b0e0005
+def _bin_index(conf, bins: int) -> np.ndarray: return np.clip(np.digitize(conf, np.linspace(0, 1, bins + 1)[1:-1]), 0, bins - 1)
+
 def calibration_bins(probs, labels, bins: int = 10) -> pd.DataFrame:
     "Per non-empty equal-width bin of top-label confidence: mean confidence, accuracy and count (a reliability diagram's points)."
     p = np.asarray(probs, float); conf, right = p.max(1), p.argmax(1) == np.asarray(labels)
-    which = np.clip(np.digitize(conf, np.linspace(0, 1, bins + 1)[1:-1]), 0, bins - 1)
-    d = pd.DataFrame({'bin': which, 'confidence': conf, 'accuracy': right.astype(float)})
+    d = pd.DataFrame({'bin': _bin_index(conf, bins), 'confidence': conf, 'accuracy': right.astype(float)})
     return d.groupby('bin').agg(confidence=('confidence', 'mean'), accuracy=('accuracy', 'mean'), n=('accuracy', 'size')).reset_index()
 
 def expected_calibration_error(probs, labels, bins: int = 10) -> float:
     "Top-label ECE of class probabilities `probs` (n x k) against integer `labels`, with `bins` equal-width confidence bins."
-    c = calibration_bins(probs, labels, bins)
-    return float((abs(c.confidence - c.accuracy) * c.n).sum() / c.n.sum())
+    p = np.asarray(probs, float); conf, right = p.max(1), (p.argmax(1) == np.asarray(labels)).astype(float)
+    b = _bin_index(conf, bins)   # per bin |mean confidence - accuracy| x its share = |sum of confidences - number right| / n
+    return float(np.abs(np.bincount(b, conf, bins) - np.bincount(b, right, bins)).sum() / len(conf))
+
+def ece_interval(probs, labels, bins: int = 10, n_boot: int = 2000, level: float = 0.95, seed: int = 0) -> tuple[float, float]:
+    "Percentile bootstrap interval of the ECE, the photos drawn with replacement: how much the ECE of a few hundred photos can move."
+    p, y = np.asarray(probs, float), np.asarray(labels)
+    rng = np.random.default_rng(seed)
+    e = [expected_calibration_error(p[i], y[i], bins) for i in rng.integers(0, len(y), (n_boot, len(y)))]
+    return tuple(float(v) for v in np.quantile(e, [(1 - level) / 2, (1 + level) / 2]))
 
 def with_temperature(probs, t: float) -> np.ndarray:
     "Class probabilities with their logits divided by `t` (the argmax does not change)."

@@ -20,7 +20,7 @@ from .gan_arm import run_gan_arm
 from .grid import ensemble_grid, paper_grid, run_grid
 from .mobile import build_mobile_results, write_shipped_gate
 from .ood import write_ood
-from .robustness import robustness_specs, write_robustness
+from .robustness import card_floors, robustness_specs, write_robustness
 from .spec import GRID_ARMS, RunSpec
 from .stats import run_statistics
 
@@ -56,7 +56,7 @@ def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=G
         stage('ood', write_ood(ran, results))
         mob = stage('mobile', build_mobile_results(results))
         stage('shipped gate', write_shipped_gate(results))
-        stage('robustness', write_robustness(robustness_specs(mob['cards'], results), results))
+        stage('robustness', write_robustness(robustness_specs(mob['cards'], results), results, card_floors(mob['cards'])))
         stage('fig9', write_fig9('multiclass', results))
         stage('audit', write_audit(results))
     bar.close()

@@ -18,7 +18,7 @@ from .metrics import decisions
 from .spec import RunSpec
 
 # %% auto #0
-__all__ = ['fold_view_probs', 'robustness_table', 'summarise_robustness', 'write_robustness', 'robustness_specs']
+__all__ = ['fold_view_probs', 'robustness_table', 'summarise_robustness', 'write_robustness', 'card_floors', 'robustness_specs']
 
 # %% ../nbs/12b_robustness.ipynb #4b0b0009
 def fold_view_probs(spec: RunSpec, views: dict, results=None, manifest: pd.DataFrame | None = None):
@@ -33,36 +33,45 @@ def fold_view_probs(spec: RunSpec, views: dict, results=None, manifest: pd.DataF
         yield (int(k), te, task_labels(te.label, spec.task), None if t is None or np.isnan(t) else t,
                {v: head.predict(X[te.index], verbose=0) for v, X in views.items()})
 
-def robustness_table(spec: RunSpec, perturbations=PERTURBATIONS, results=None, progress: bool = True) -> pd.DataFrame:
-    "Per fold and change: decision flips and mean |Δ p(predicted class)| on the test fold, with that fold's head."
+def robustness_table(spec: RunSpec, perturbations=PERTURBATIONS, results=None, progress: bool = True, floor: float | None = None) -> pd.DataFrame:
+    """Per fold and change: decision flips and mean |Δ p(predicted class)| on the test fold, with that fold's head; with the
+    shipped model's `floor` (`inconclusive_below`), also the verdicts: contradictions (a class in both views, not the same
+    one) and changes between an answer and "inconclusive"."""
     man = load_manifest()
     views = {'original': extract_features(man, spec.backbone, progress=False), **change_views(man, spec.backbone, perturbations, progress=progress)}
     rows = []
     for k, te, yte, t, P in fold_view_probs(spec, views, results, man):
-        p0 = P['original']; d0 = decisions(p0, t)
+        p0 = P['original']; d0 = decisions(p0, t); a0 = p0[np.arange(len(d0)), d0] >= (floor or 0)
         for name in perturbations:
-            p1 = P[name]; d1 = decisions(p1, t)
+            p1 = P[name]; d1 = decisions(p1, t); a1 = p1[np.arange(len(d1)), d1] >= (floor or 0)
             rows.append({'task': spec.task, 'backbone': spec.backbone, 'augment': spec.augment, 'fold': k, 'perturbation': name,
                          'n': len(te), 'flips': int((d0 != d1).sum()), 'flip_rate': float((d0 != d1).mean()),
+                         'contradictions': int(((d0 != d1) & a0 & a1).sum()), 'verdict_changes': int((a0 != a1).sum()),
                          'mean_abs_dp': float(np.abs(p1[np.arange(len(d0)), d0] - p0[np.arange(len(d0)), d0]).mean()),
                          'accuracy_original': float((d0 == yte).mean()), 'accuracy_changed': float((d1 == yte).mean())})
     return pd.DataFrame(rows)
 
 def summarise_robustness(r: pd.DataFrame) -> pd.DataFrame:
-    "Per run and change, over the folds: share of decisions flipped (pooled), mean |Δp|, accuracy before and after."
+    "Per run and change, over the folds: shares of decisions flipped, of contradicting answers and of answer/inconclusive changes (pooled), mean |Δp|, accuracy before and after."
     g = r.groupby(['task', 'backbone', 'augment', 'perturbation'], sort=False)
-    return g.apply(lambda d: pd.Series({'images': d.n.sum(), 'flip_rate': d.flips.sum() / d.n.sum(), 'mean_abs_dp': np.average(d.mean_abs_dp, weights=d.n),
+    return g.apply(lambda d: pd.Series({'images': d.n.sum(), 'flip_rate': d.flips.sum() / d.n.sum(),
+                                        'contradiction_rate': d.contradictions.sum() / d.n.sum(), 'verdict_change_rate': d.verdict_changes.sum() / d.n.sum(),
+                                        'mean_abs_dp': np.average(d.mean_abs_dp, weights=d.n),
                                         'accuracy_original': np.average(d.accuracy_original, weights=d.n),
                                         'accuracy_changed': np.average(d.accuracy_changed, weights=d.n)}), include_groups=False).reset_index()
 
 # %% ../nbs/12b_robustness.ipynb #4b0b000c
-def write_robustness(specs, results=None) -> pd.DataFrame:
-    "Robustness of each run in `specs`, written to results/robustness/{robustness,summary}.csv; returns the summary."
+def write_robustness(specs, results=None, floors: dict | None = None) -> pd.DataFrame:
+    "Robustness of each run in `specs` (verdicts with `floors`, task -> confidence floor), written to results/robustness/{robustness,summary}.csv; returns the summary."
     out = Path(results or results_dir())/'robustness'; out.mkdir(parents=True, exist_ok=True)
-    r = pd.concat([robustness_table(s, results=results) for s in specs], ignore_index=True)
+    r = pd.concat([robustness_table(s, results=results, floor=(floors or {}).get(s.task)) for s in specs], ignore_index=True)
     r.to_csv(out/'robustness.csv', index=False, float_format='%.6g', lineterminator='\n')
     s = summarise_robustness(r); s.to_csv(out/'summary.csv', index=False, float_format='%.6g', lineterminator='\n')
     return s
+
+def card_floors(cards) -> dict:
+    "task -> the shipped model's confidence floor (`inconclusive_below`): every run of the task is judged by the rule users get."
+    return {c['task']: c['inconclusive_below'] for c in cards if c.get('inconclusive_below') is not None}
 
 def robustness_specs(cards, results=None) -> list[RunSpec]:
     "The runs to measure: each shipped model's run, and the `probe` and `probeaug` runs of its backbone and task where they exist."

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .core import results_dir
-from .metrics import expected_calibration_error, prediction_arrays
+from .metrics import ece_interval, expected_calibration_error, prediction_arrays
 
 # %% auto #0
 __all__ = ['METRICS', 'PAPER_ARMS', 'AUGMENT_ORDER', 'PAPER_ACCURACY', 'ARM_NAMES', 'load_folds', 'ranked_runs', 'best_runs',
@@ -115,13 +115,14 @@ def against_probe(folds: pd.DataFrame, dv: str = 'accuracy', probe: str = 'probe
 
 # %% ../nbs/09_stats.ipynb #5a912880
 def calibration_table(results=None, bins: int = 10) -> pd.DataFrame:
-    "Per run: pooled test-part ECE over the folds, and the mean fitted temperature where the run has one."
+    "Per run: pooled test-part ECE over the folds with its 95 % bootstrap interval, and the mean fitted temperature where the run has one."
     rows = []
     for f in sorted(Path(results or results_dir()).glob('*/*/*/predictions.csv')):
         probs, labels, _ = prediction_arrays(pd.read_csv(f))
         folds = pd.read_csv(f.with_name('folds.csv'))
         rows.append({'task': f.parts[-4], 'backbone': f.parts[-3], 'augment': f.parts[-2], 'n': len(labels),
                      'ece': expected_calibration_error(probs, labels, bins),
+                     **dict(zip(('ece_low', 'ece_high'), ece_interval(probs, labels, bins))),
                      'temperature': pd.to_numeric(folds.temperature, errors='coerce').mean() if 'temperature' in folds else np.nan})
     return pd.DataFrame(rows)
 
