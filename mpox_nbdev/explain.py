@@ -86,7 +86,7 @@ def write_fig9(task: str = 'multiclass', results=None, tile: int = 160):
     out = results/'figures'; out.mkdir(parents=True, exist_ok=True)
     sheet.save(out/f'fig9_{task}.png', optimize=True)
     cap = (f'{b} ({aug}), {task}: per class (rows: {", ".join(spec.classes)}) one correct (left pair) and one wrong '
-           f'(right pair) test image, each explained by the model of the fold that tested it. ' + '; '.join(notes))
+           f'(right pair) test image, each explained by the model of the fold that tested it.' + (f" {'; '.join(notes)}." if notes else ''))
     (out/f'fig9_{task}.json').write_text(json.dumps({'backbone': b, 'augment': aug, 'caption': cap}, indent=1) + '\n')
     return sheet
 
