@@ -13,7 +13,7 @@ from PIL import Image
 from tqdm.auto import tqdm
 
 from .benchmark import count_flops, time_tflite
-from .core import TASKS, data_root, models_dir, results_dir
+from .core import TASKS, data_root, models_dir, project_root, results_dir
 from .data import load_registry
 from .experiment import fold_head_path, run_fold
 from .export import VARIANTS, TFLiteClassifier, full_model, quantization_table, summarise_quantization, to_tflite, train_default_model
@@ -26,9 +26,10 @@ from .spec import ARMS, ENSEMBLES, PROBES, SEARCHES, RunSpec
 from .stats import best_runs, calibration_table, load_folds, ranked_runs
 
 # %% auto #0
-__all__ = ['PHONE_LIMITS', 'LATENCY_MARGIN', 'NOT_SHIPPED', 'INCONCLUSIVE_TARGET', 'ensure_heads', 'card_markdown',
-           'choose_variant', 'fits_phone', 'backbone_budgets', 'shipping_candidates', 'ensemble_summary',
-           'gate_calibration_pictures', 'build_mobile_results', 'write_shipped_gate']
+__all__ = ['PHONE_LIMITS', 'LATENCY_MARGIN', 'PHONE_BUDGET', 'NOT_SHIPPED', 'INCONCLUSIVE_TARGET', 'ensure_heads',
+           'card_markdown', 'choose_variant', 'fits_phone', 'backbone_budgets', 'phone_budget', 'budget_decision',
+           'shipping_candidates', 'ensemble_summary', 'gate_calibration_pictures', 'build_mobile_results',
+           'write_shipped_gate']
 
 # %% ../nbs/11a_mobile.ipynb #9ed221ac
 def ensure_heads(spec: RunSpec, folds='all', results=None, manifest: pd.DataFrame | None = None) -> list[int]:
@@ -126,6 +127,23 @@ def backbone_budgets(backbones, n_calib: int = 16, seed: int = 0) -> pd.DataFram
                      'fits': fits_phone(len(flat) / 1e6, t['median_ms'])})
     return pd.DataFrame(rows)
 
+PHONE_BUDGET = 'bench/phone_budget.csv'   # every measurement session of backbone_budgets: session, backbone, input_size, size_mb, median_ms
+
+def phone_budget(path=None) -> pd.DataFrame:
+    "Per backbone over the recorded sessions of `backbone_budgets`: size, median of the one-thread medians, number of sessions, whether it fits."
+    d = pd.read_csv(path or project_root()/PHONE_BUDGET)
+    g = d.groupby('backbone', sort=True).agg(size_mb=('size_mb', 'max'), sessions_median_ms=('median_ms', 'median'),
+                                             sessions=('session', 'nunique')).reset_index()
+    return g.assign(fits=[fits_phone(s, m) for s, m in zip(g.size_mb, g.sessions_median_ms)])
+
+def budget_decision(measured: pd.DataFrame, budget: pd.DataFrame) -> pd.DataFrame:
+    "This build's `measured` budgets with `fits` taken from the recorded sessions (`budget`) where they cover the backbone."
+    b = budget.set_index('backbone')
+    known = measured.backbone.isin(b.index)
+    out = measured.assign(sessions_median_ms=measured.backbone.map(b.sessions_median_ms), sessions=measured.backbone.map(b.sessions).astype('Int64'))
+    out['fits'] = np.where(known, out.backbone.map(b.fits).fillna(False).astype(bool), out.fits)
+    return out
+
 NOT_SHIPPED = ('gan', 'probetta')  # gan: a research arm; probetta: its answer needs the mirrored photo too (two backbone passes)
 
 def shipping_candidates(task: str, budgets: pd.DataFrame, results=None) -> list[tuple[str, str]]:
@@ -163,7 +181,7 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
     "Per task: the run to ship and Table 4 of the runs tried, default models + cards in models/, Table 5 latency, under results/mobile; `table4=False` reuses the committed per-fold Table 4."
     results = Path(results or results_dir()); out = results/'mobile'; out.mkdir(parents=True, exist_ok=True)
     cv = load_folds(results); qs, lat, cards = [], [], []
-    budgets = backbone_budgets(sorted(set(cv.backbone) - set(ENSEMBLES)))   # an ensemble is several backbones, never one phone model
+    budgets = budget_decision(backbone_budgets(sorted(set(cv.backbone) - set(ENSEMBLES))), phone_budget())   # an ensemble is several backbones, never one phone model
     budgets.to_csv(out/'candidates.csv', index=False, lineterminator='\n')
     committed = pd.read_csv(out/'quantization_folds.csv') if not table4 else None
     for task in tasks:
