@@ -1,4 +1,4 @@
-"""Exploration (not an arm yet): does fine-tuning the backbone's last 1x1 convolution help the linear probe?
+"""Exploration (now the `probeft` arm, `nbs/07c_finetune.ipynb`): does fine-tuning the backbone's last 1x1 convolution help the linear probe?
 
 For each EfficientNet-Lite backbone and task, on the project's 10 folds: the `probe` (C and class weight chosen on the
 validation part, as the probe arm does) on the pooled features, then the backbone's last 1x1 convolution (`_conv_head`,

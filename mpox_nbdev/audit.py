@@ -15,6 +15,7 @@ from tqdm.auto import tqdm
 from .core import data_root, models_dir, results_dir, task_labels
 from .curation import acne_boxes, skin_mask
 from .explain import gradcam
+from .experiment import head_layer
 from .export import fold_model
 from .features import extract_features
 from .folds import fold_split, load_manifest
@@ -95,8 +96,9 @@ CONTEXT_VIEWS = {
 def context_ablation(spec: RunSpec, results=None, progress: bool = True) -> pd.DataFrame:
     "Per class and view (full, centre, centre zoomed, context, blurred): test-fold accuracy of `spec`'s fold models, pooled over the folds."
     man = load_manifest()
-    views = {'full': extract_features(man, spec.backbone, progress=False),
-             **{v: extract_features(man, spec.backbone, view=f'audit-{v}', transform=f, progress=progress) for v, f in CONTEXT_VIEWS.items()}}
+    layer = head_layer(spec)   # probeft's heads read the activations entering the last convolution
+    views = {'full': extract_features(man, spec.backbone, progress=False, layer=layer),
+             **{v: extract_features(man, spec.backbone, view=f'audit-{v}', transform=f, progress=progress, layer=layer) for v, f in CONTEXT_VIEWS.items()}}
     rows = []
     for _, _, y, _, P in fold_view_probs(spec, views, results, man):
         for v, p in P.items():

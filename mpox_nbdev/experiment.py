@@ -14,6 +14,7 @@ from tqdm.auto import tqdm
 from .augment import PERTURBATIONS, all_views, change_views
 from .core import limit_threads, seed_everything, task_labels, task_rows
 from .features import extract_features
+from .finetune import FT_LAYER, finetune_probe, head_conv
 from .folds import fold_split, load_manifest, subset_manifest
 from .gan import gan_training_features
 from .metrics import classification_metrics, operating_point, threshold_for_sensitivity
@@ -22,8 +23,8 @@ from .spec import PROBES, SEARCHES, RunSpec
 from .tuning import hyperband_search, prune_checkpoints
 
 # %% auto #0
-__all__ = ['fold_data_id', 'task_split', 'fold_head_path', 'probe_views', 'run_fold', 'manifest_md5', 'experiment_fold',
-           'run_experiment']
+__all__ = ['fold_data_id', 'task_split', 'fold_head_path', 'head_layer', 'probe_views', 'probe_head', 'run_fold', 'manifest_md5',
+           'experiment_fold', 'run_experiment']
 
 # %% ../nbs/08a_experiment.ipynb #1ea98ae9
 def fold_data_id(train: pd.DataFrame, val: pd.DataFrame) -> str:
@@ -42,11 +43,31 @@ def fold_head_path(spec: RunSpec, manifest: pd.DataFrame, fold: int) -> Path:
     return spec.head_path(fold, fold_data_id(tr, va))
 
 # %% ../nbs/08a_experiment.ipynb #e0a10003
+def head_layer(spec: RunSpec) -> str | None:
+    "The backbone layer whose inputs `spec`'s heads read: `FT_LAYER` for `probeft` (`07c_finetune`), else None (the pooled features)."
+    return FT_LAYER if spec.augment == 'probeft' else None
+
 def probe_views(spec: RunSpec, manifest: pd.DataFrame, rows, root=None, progress: bool = False) -> list:
-    "The features of `rows` that also train the head: for `probeaug`, under each everyday photo change (`06_augment`); for `probetta`, mirrored; else none."
-    if spec.augment not in ('probeaug', 'probetta'): return []
+    "What the head reads for `rows` that also trains it: for `probeaug`, under each everyday photo change (`06_augment`); for `probetta` and `probeft`, mirrored; else none."
+    if spec.augment not in ('probeaug', 'probetta', 'probeft'): return []
     changes = PERTURBATIONS if spec.augment == 'probeaug' else {'mirror': PERTURBATIONS['mirror']}
-    return [v[rows] for v in change_views(manifest, spec.backbone, changes, root=root, progress=progress).values()]
+    return [v[rows] for v in change_views(manifest, spec.backbone, changes, root=root, progress=progress, layer=head_layer(spec)).values()]
+
+def probe_head(spec: RunSpec, man: pd.DataFrame, tr, va, y, seed: int, root=None, progress: bool = False):
+    """A probe arm's head fitted on rows `tr` of `man` and chosen on rows `va` (`y`: a label per row): the linear probe
+    (`07b_probe`), for `probeft` then trained on together with the backbone's last convolution (`07c_finetune`).
+    Returns (head, settings, trials, (validation scores, labels), what the head reads for every row, the rows' changed copies of it)."""
+    X = extract_features(man, spec.backbone, root=root, progress=progress)
+    groups = man.group.to_numpy()[np.r_[tr, va]] if spec.augment == 'probecv' else None
+    changed = probe_views(spec, man, slice(None), root, progress)   # every photo's changed inputs, read from the cache once
+    model, best, trials, dev = probe_search((X[tr], y[tr]), (X[va], y[va]), len(spec.classes), seed, groups,
+                                            train_views=[] if spec.augment == 'probeft' else [v[tr] for v in changed])
+    if spec.augment == 'probeft':
+        X = extract_features(man, spec.backbone, layer=FT_LAYER, root=root, progress=progress)
+        model, ft, epochs, dev = finetune_probe(model, head_conv(spec.backbone), (X[tr], y[tr]), (X[va], y[va]), best['class_weight'],
+                                                seed, train_views=[v[tr] for v in changed])
+        best, trials = {**best, **ft}, trials + epochs
+    return model, best, trials, dev, X, changed
 
 def _fit_fold(spec: RunSpec, man: pd.DataFrame, split: tuple, fold: int, y, root=None, progress: bool = False):
     "One backbone's head for one fold: (best settings, trials, test probabilities, validation (scores, labels) or None, extra columns)."
@@ -60,11 +81,7 @@ def _fit_fold(spec: RunSpec, man: pd.DataFrame, split: tuple, fold: int, y, root
         xs, ls = gan_training_features(man, split, fold, spec, root)
         Xtr, ytr, extra = np.concatenate([Xtr, xs]), np.concatenate([ytr, task_labels(ls, spec.task)]), {'n_synthetic': len(xs)}
     data_id = fold_data_id(train, val)  # what the search saw
-    if spec.augment in PROBES:
-        groups = man.group.to_numpy()[np.r_[tr, va]] if spec.augment == 'probecv' else None
-        changed = probe_views(spec, man, slice(None), root, progress)   # every photo's changed features, read from the cache once
-        model, best, trials, dev = probe_search((Xtr, ytr), (X[va], y[va]), len(spec.classes), spec.seed + fold, groups,
-                                                train_views=[v[tr] for v in changed])
+    if spec.augment in PROBES: model, best, trials, dev, X, changed = probe_head(spec, man, tr, va, y, spec.seed + fold, root, progress)
     else:
         model, best, trials = hyperband_search((Xtr, ytr), (X[va], y[va]), len(spec.classes), spec.tuner_dir(fold, data_id), views,
                                                max_epochs=spec.max_epochs, factor=spec.factor, seed=spec.seed + fold,

@@ -24,9 +24,9 @@ __all__ = ['penultimate_layer', 'gradcam', 'gradcam_overlay', 'fig9_cases', 'wri
 
 # %% ../nbs/12_explain.ipynb #f5aa067e
 def penultimate_layer(model) -> str | None:
-    "Name of the layer Grad-CAM should read: EfficientNet-Lite's `head_relu6`, else None (tf-keras-vis searches)."
+    "Name of the layer Grad-CAM should read: a `probeft` model's fine-tuned `ft_relu6`, EfficientNet-Lite's `head_relu6`, else None (tf-keras-vis searches)."
     names = [l.name for l in model.layers]
-    return 'head_relu6' if 'head_relu6' in names else None
+    return next((n for n in ('ft_relu6', 'head_relu6') if n in names), None)
 
 def gradcam(model, image: np.ndarray, class_index: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     "(heatmap in [0,1] at the input size, class probabilities) for one raw RGB image at the model's size."

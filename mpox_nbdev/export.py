@@ -14,12 +14,12 @@ from tqdm.auto import tqdm
 from .augment import all_views
 from .backbones import BACKBONES, backbone
 from .core import MpoxError, cache_dir, data_root, quiet_native_logs, task_labels
-from .experiment import fold_head_path, probe_views, run_fold
+from .experiment import fold_head_path, probe_head, run_fold
 from .features import extract_features
+from .finetune import FT_LAYER, finetuned_head, finetuned_weights
 from .folds import fold_split, load_manifest, train_val_split
 from .images import load_array, parse_crop
 from .metrics import classification_metrics
-from .probe import probe_search
 from .spec import PROBES, RunSpec
 from .tuning import UNITS, hyperband_search
 
@@ -29,11 +29,15 @@ __all__ = ['VARIANTS', 'PAPER_SIZES_MB', 'full_model', 'fold_model', 'to_tflite'
 
 # %% ../nbs/10_export.ipynb #a72850e0
 def full_model(backbone_name: str, head, weights='imagenet', gate=None):
-    "Backbone + head as one flat Keras Functional model: raw RGB (size x size x 3) -> class probabilities [, OOD score]."
+    """Backbone + head as one flat Keras Functional model: raw RGB (size x size x 3) -> class probabilities [, OOD score].
+    A `probeft` head (it reads the activations entering the backbone's last convolution) joins the backbone there, beside
+    the frozen convolution whose pooled features the gate keeps reading."""
     import keras
     bb = backbone(backbone_name, weights)
     x = feats = bb.output
-    for layer in head.layers[1:]: x = layer(x)
+    if len(head.input.shape) == 4: x = finetuned_head(*finetuned_weights(head), inputs=bb.get_layer(FT_LAYER).input)
+    else:
+        for layer in head.layers[1:]: x = layer(x)
     return keras.Model(bb.input, x if gate is None else [x, gate(feats)], name=f'{backbone_name}_classifier')
 
 # %% ../nbs/10_export.ipynb #c445e6cc
@@ -148,9 +152,7 @@ def train_default_model(spec: RunSpec, max_units: int = 1024):
     tr, va = train_val_split(man, seed=spec.seed)
     X = extract_features(man, spec.backbone, progress=False); y = task_labels(man.label, spec.task)
     train, val, n = (X[tr.index], y[tr.index]), (X[va.index], y[va.index]), len(spec.classes)
-    if spec.augment in PROBES:
-        groups = man.group.to_numpy()[np.r_[tr.index, va.index]] if spec.augment == 'probecv' else None
-        head, best, trials, (s, ys) = probe_search(train, val, n, spec.seed, groups, train_views=probe_views(spec, man, tr.index))
+    if spec.augment in PROBES: head, best, trials, (s, ys), _, _ = probe_head(spec, man, tr.index.to_numpy(), va.index.to_numpy(), y, spec.seed)
     else:
         views = {k: v[:, tr.index] for k, v in all_views(man, spec.backbone, progress=False).items()} if spec.augment == 'aug' else None
         project = cache_dir()/'tuner'/'default'/f'{spec.task}-{spec.backbone}-{spec.augment}-u{max_units}'

@@ -25,27 +25,31 @@ def feature_key(md5: str, crop: str, view: str = 'orig') -> str:
     return hashlib.sha1(f'{md5}|{crop or ""}|{view}'.encode()).hexdigest()[:24]
 
 @functools.lru_cache(maxsize=2)
-def backbone_model(name: str, weights: str | None = 'imagenet'):
-    "The backbone, built once per process (the two most recent are kept: building one takes seconds)."
-    return backbone(name, weights)
+def backbone_model(name: str, weights: str | None = 'imagenet', layer: str | None = None):
+    "The backbone, built once per process (the two most recent are kept: building one takes seconds); with `layer`, the part of it that computes what enters that layer."
+    m = backbone(name, weights)
+    if layer is None: return m
+    import keras
+    if layer not in {l.name for l in m.layers}: raise ValueError(f'{name} has no layer {layer!r}')
+    return keras.Model(m.input, m.get_layer(layer).input, name=f'{name}_to{layer}')
 
 # %% ../nbs/05_features.ipynb #d376fed6
 def extract_features(manifest: pd.DataFrame, name: str, view: str = 'orig', transform: Callable | None = None,
-                     weights='imagenet', root=None, batch_size: int = 32, progress: bool = True) -> np.ndarray:
-    "Pooled features (n x F) of `manifest`'s images under backbone `name`; computes only what the cache lacks."
+                     weights='imagenet', root=None, batch_size: int = 32, progress: bool = True, layer: str | None = None) -> np.ndarray:
+    "Pooled features (n x F) of `manifest`'s images under backbone `name` (with `layer`: the activations entering that layer, n x h x w x c); computes only what the cache lacks."
     root = Path(root or data_root(must_exist=True))
     spec = BACKBONES[name]
-    folder = cache_dir()/'features'/f'{name}-{weights_id(name, weights)}'
+    folder = cache_dir()/'features'/(f'{name}-{weights_id(name, weights)}' + (f'-{layer}' if layer else ''))
     folder.mkdir(parents=True, exist_ok=True)
     keys = [feature_key(m, c, view) for m, c in zip(manifest.md5, manifest.crop)]
     todo = [i for i, k in enumerate(keys) if not (folder/f'{k}.npy').exists()]
-    bar = tqdm(total=len(todo), desc=f'{name} features ({view})', disable=not progress or not todo)
+    bar = tqdm(total=len(todo), desc=f'{name} {"features" if layer is None else layer + " inputs"} ({view})', disable=not progress or not todo)
     for s in range(0, len(todo), batch_size):
         idx = todo[s:s + batch_size]
         rows = manifest.iloc[idx]
         x = np.stack([load_array(root/f, parse_crop(c), spec.size) for f, c in zip(rows.file, rows.crop)])
         if transform is not None: x = np.stack([transform(a, r) for a, r in zip(x, rows.itertuples())])
-        feats = backbone_model(name, weights).predict(x.astype(np.float32), verbose=0, batch_size=batch_size)
+        feats = backbone_model(name, weights, layer).predict(x.astype(np.float32), verbose=0, batch_size=batch_size)
         for i, f in zip(idx, feats):
             tmp = folder/f'{keys[i]}.{os.getpid()}.tmp.npy'
             np.save(tmp, f.astype(np.float32)); os.replace(tmp, folder/f'{keys[i]}.npy')

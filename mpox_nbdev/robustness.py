@@ -11,7 +11,7 @@ import pandas as pd
 
 from .augment import PERTURBATIONS, change_views
 from .core import results_dir, task_labels
-from .experiment import fold_head_path, task_split
+from .experiment import fold_head_path, head_layer, task_split
 from .features import extract_features
 from .folds import fold_split, load_manifest
 from .metrics import decisions
@@ -38,7 +38,8 @@ def robustness_table(spec: RunSpec, perturbations=PERTURBATIONS, results=None, p
     shipped model's `floor` (`inconclusive_below`), also the verdicts: contradictions (a class in both views, not the same
     one) and changes between an answer and "inconclusive"."""
     man = load_manifest()
-    views = {'original': extract_features(man, spec.backbone, progress=False), **change_views(man, spec.backbone, perturbations, progress=progress)}
+    layer = head_layer(spec)   # probeft's heads read the activations entering the last convolution
+    views = {'original': extract_features(man, spec.backbone, progress=False, layer=layer), **change_views(man, spec.backbone, perturbations, progress=progress, layer=layer)}
     rows = []
     for k, te, yte, t, P in fold_view_probs(spec, views, results, man):
         p0 = P['original']; d0 = decisions(p0, t); a0 = p0[np.arange(len(d0)), d0] >= (floor or 0)

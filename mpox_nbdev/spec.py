@@ -20,11 +20,11 @@ __all__ = ['AUGMENTS', 'SEARCHES', 'PROBES', 'ARMS', 'GRID_ARMS', 'ENSEMBLES', '
 # %% ../nbs/07a_spec.ipynb #5bec0006
 AUGMENTS = ('noaug', 'aug', 'gan')      # Hyperband head; augmentation arms
 SEARCHES = ('hbplus',)                  # a better Hyperband head search
-PROBES = ('probe', 'probecv', 'probeaug', 'probetta')  # linear probe; probeaug: trained on everyday photo changes too
+PROBES = ('probe', 'probecv', 'probeaug', 'probetta', 'probeft')  # linear probe; probeaug: trained on everyday photo changes too; probeft: + the last convolution fine-tuned
 ARMS = AUGMENTS + SEARCHES + PROBES
 GRID_ARMS = ('noaug', 'aug', *SEARCHES, *PROBES)
 ENSEMBLES = {'LiteEnsemble': ('EfficientNetLite0', 'EfficientNetLite1', 'EfficientNetLite2')}
-ENSEMBLE_ARMS = ('probe', 'probetta')
+ENSEMBLE_ARMS = ('probe', 'probetta', 'probeft')
 GAN_STEPS = 900
 
 @dataclass(frozen=True)

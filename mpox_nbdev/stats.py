@@ -165,7 +165,8 @@ PAPER_ACCURACY = {  # Campana et al. 2023, mean 10-fold accuracy on MCSI (PAPER.
 ARM_NAMES = {'noaug': "Hyperband head (the paper's search)", 'aug': "Hyperband head + augmentation (the paper's search)",
              'gan': 'Hyperband head + GAN images', 'hbplus': 'Hyperband head, better search space',
              'probe': 'linear probe', 'probecv': 'linear probe, inner CV', 'probeaug': 'linear probe + everyday changes',
-             'probetta': 'linear probe + mirror (train and test)'}
+             'probetta': 'linear probe + mirror (train and test)',
+             'probeft': 'linear probe + last convolution fine-tuned'}
 
 def summary_table(folds: pd.DataFrame, task: str) -> pd.DataFrame:
     "One row per backbone × arm of `task`: mean ± std of each metric over the folds; then the paper's MCSI accuracies as rows of their own."
