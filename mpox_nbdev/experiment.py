@@ -4,7 +4,7 @@
 
 # %% ../nbs/08a_experiment.ipynb #d268c34f
 from __future__ import annotations
-import hashlib, json, os, time
+import hashlib, json, os, sys, time
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +12,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .augment import PERTURBATIONS, all_views, change_views
-from .core import limit_threads, seed_everything, task_labels, task_rows
+from .core import MpoxError, limit_threads, seed_everything, task_labels, task_rows
 from .features import extract_features
 from .finetune import FT_LAYER, finetune_probe, head_conv
 from .folds import fold_split, load_manifest, subset_manifest
@@ -23,8 +23,8 @@ from .spec import PROBES, SEARCHES, RunSpec
 from .tuning import hyperband_search, prune_checkpoints
 
 # %% auto #0
-__all__ = ['fold_data_id', 'task_split', 'fold_head_path', 'head_layer', 'probe_views', 'probe_head', 'run_fold', 'manifest_md5',
-           'experiment_fold', 'run_experiment']
+__all__ = ['fold_data_id', 'task_split', 'fold_head_path', 'head_layer', 'probe_views', 'probe_head', 'run_fold',
+           'load_fold_head', 'manifest_md5', 'experiment_fold', 'run_experiment']
 
 # %% ../nbs/08a_experiment.ipynb #1ea98ae9
 def fold_data_id(train: pd.DataFrame, val: pd.DataFrame) -> str:
@@ -127,6 +127,16 @@ def run_fold(spec: RunSpec, manifest: pd.DataFrame, fold: int, root=None, progre
     preds = pd.DataFrame({'file': test.file.to_numpy(), 'fold': fold, 'label': classes[y_te], 'pred': classes[pred],
                           **{f'p_{c}': probs[:, i] for i, c in enumerate(classes)}})
     return row, preds, pd.DataFrame(trials).assign(fold=fold)
+
+def load_fold_head(spec: RunSpec, manifest: pd.DataFrame, fold: int, recompute: bool = True):
+    "Fold `fold`'s head of run `spec` from the cache; one missing there (a new machine, `--resume-from`) is made again first: the fold is seeded, so it is the same head."
+    import keras
+    hp = fold_head_path(spec, manifest, fold)
+    if not hp.exists() and recompute:
+        print(f'{spec.name}, fold {fold}: its head is not in the cache; recomputing it', file=sys.stderr)
+        run_fold(spec, manifest, fold)
+    if not hp.exists(): raise MpoxError(f'{hp}: no saved head for fold {fold} of {spec.name}; rerun `mpox reproduce` for it')
+    return keras.models.load_model(hp)
 
 # %% ../nbs/08a_experiment.ipynb #d24b12eb
 def manifest_md5(man: pd.DataFrame) -> str:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_export.ipynb #ef4d5835
 from __future__ import annotations
-import os, sys
+import os
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 from .augment import all_views
 from .backbones import BACKBONES, backbone
 from .core import MpoxError, cache_dir, data_root, quiet_native_logs, task_labels
-from .experiment import fold_head_path, probe_head, run_fold
+from .experiment import load_fold_head, probe_head
 from .features import extract_features
 from .finetune import FT_LAYER, finetuned_head, finetuned_weights
 from .folds import fold_split, load_manifest, train_val_split
@@ -43,14 +43,8 @@ def full_model(backbone_name: str, head, weights='imagenet', gate=None):
 # %% ../nbs/10_export.ipynb #c445e6cc
 def fold_model(spec: RunSpec, fold: int, manifest: pd.DataFrame | None = None, recompute: bool = True):
     "The full Keras model of one fold of run `spec`: that fold's saved head (see `run_fold`) on the backbone; a head missing from the cache is recomputed (the search is seeded: the same head)."
-    import keras
     man = load_manifest() if manifest is None else manifest
-    hp = fold_head_path(spec, man, fold)
-    if not hp.exists() and recompute:
-        print(f'{spec.name}, fold {fold}: its head is not in the cache; recomputing it', file=sys.stderr)
-        run_fold(spec, man, fold)
-    if not hp.exists(): raise MpoxError(f'{hp}: no saved head for fold {fold} of {spec.name}; rerun `mpox reproduce` for it')
-    return full_model(spec.backbone, keras.models.load_model(hp))
+    return full_model(spec.backbone, load_fold_head(spec, man, fold, recompute))
 
 # %% ../nbs/10_export.ipynb #4aa480fe
 VARIANTS = ('float32', 'float16', 'dynamic_int8', 'full_int8')

@@ -212,8 +212,8 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
         head.save(md/f'{task}.head.keras')  # for `mpox explain` (Grad-CAM needs the Keras graph)
         f = cv[(cv.task == task) & (cv.backbone == b) & (cv.augment == aug)]
         if aug in PROBES: desc = f"a linear head (logistic regression, C {hp['C']}, class weight {hp['class_weight']}, {hp['selection']})"
-        if aug == 'probeft': desc += f", then trained {hp['ft_epoch']} epoch(s) together with the backbone's last 1x1 convolution (the frozen one still feeds the gate)"
         else: desc = f"a dense head of {hp['n_layers']} layer(s) of {[hp[f'units_{i}'] for i in range(hp['n_layers'])]} units, lr {hp['lr']:.2g}"
+        if aug == 'probeft': desc += f", then trained {hp['ft_epoch']} epoch(s) together with the backbone's last 1x1 convolution (the frozen one still feeds the gate)"
         if aug in SEARCHES: desc += f", L2 {hp['l2']:.2g}, class weight {hp['class_weight']} (the better Hyperband search)"
         one = time_tflite(flats[variant], 1)
         card = {'task': task, 'file': f'models/{task}.tflite', 'classes': spec.classes, 'backbone': b, 'augment': aug,

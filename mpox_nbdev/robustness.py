@@ -11,7 +11,7 @@ import pandas as pd
 
 from .augment import PERTURBATIONS, change_views
 from .core import results_dir, task_labels
-from .experiment import fold_head_path, head_layer, task_split
+from .experiment import head_layer, load_fold_head, task_split
 from .features import extract_features
 from .folds import fold_split, load_manifest
 from .metrics import decisions
@@ -23,12 +23,11 @@ __all__ = ['fold_view_probs', 'robustness_table', 'summarise_robustness', 'write
 # %% ../nbs/12b_robustness.ipynb #4b0b0009
 def fold_view_probs(spec: RunSpec, views: dict, results=None, manifest: pd.DataFrame | None = None):
     "Per fold of `spec`'s run: (fold, test rows, labels, the fold's operating threshold or None, {view: test probabilities of that fold's head})."
-    import keras
     man = load_manifest() if manifest is None else manifest
     folds = pd.read_csv(spec.results_dir(results)/'folds.csv').set_index('fold')
     for k in folds.index:
         _, _, te = task_split(man, fold_split(man, k, spec.seed), spec.task)
-        head = keras.models.load_model(fold_head_path(spec, man, k))
+        head = load_fold_head(spec, man, k)   # made again when the cache lacks it
         t = folds.op_threshold.get(k) if 'op_threshold' in folds else None
         yield (int(k), te, task_labels(te.label, spec.task), None if t is None or np.isnan(t) else t,
                {v: head.predict(X[te.index], verbose=0) for v, X in views.items()})
