@@ -18,7 +18,8 @@ from .metrics import decisions
 from .spec import RunSpec
 
 # %% auto #0
-__all__ = ['fold_view_probs', 'robustness_table', 'summarise_robustness', 'write_robustness', 'card_floors', 'robustness_specs']
+__all__ = ['ROBUSTNESS_ARMS', 'fold_view_probs', 'robustness_table', 'summarise_robustness', 'write_robustness', 'card_floors',
+           'robustness_specs']
 
 # %% ../nbs/12b_robustness.ipynb #4b0b0009
 def fold_view_probs(spec: RunSpec, views: dict, results=None, manifest: pd.DataFrame | None = None):
@@ -73,11 +74,13 @@ def card_floors(cards) -> dict:
     "task -> the shipped model's confidence floor (`inconclusive_below`): every run of the task is judged by the rule users get."
     return {c['task']: c['inconclusive_below'] for c in cards if c.get('inconclusive_below') is not None}
 
+ROBUSTNESS_ARMS = ('probe', 'probeaug', 'probeft')   # the plain probe; trained on the changes; last convolution fine-tuned on photos + mirror images
+
 def robustness_specs(cards, results=None) -> list[RunSpec]:
-    "The runs to measure: each shipped model's run, and the `probe` and `probeaug` runs of its backbone and task where they exist."
+    "The runs to measure: each shipped model's run, and the runs of `ROBUSTNESS_ARMS` of its backbone and task where they exist."
     out = []
     for c in cards:
-        for arm in dict.fromkeys(('probe', 'probeaug', c['augment'])):
+        for arm in dict.fromkeys((*ROBUSTNESS_ARMS, c['augment'])):
             if (RunSpec(c['backbone'], c['task'], arm).results_dir(results)/'run.json').exists():
                 out.append(RunSpec.of_run(c['backbone'], c['task'], arm, results))
     return list(dict.fromkeys(out))
