@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_export.ipynb #ef4d5835
 from __future__ import annotations
-import os
+import hashlib, json, os
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 from .augment import all_views
 from .backbones import BACKBONES, backbone
 from .core import MpoxError, cache_dir, data_root, quiet_native_logs, task_labels
-from .experiment import load_fold_head, probe_head
+from .experiment import fold_head_path, load_fold_head, probe_head
 from .features import extract_features
 from .finetune import FT_LAYER, finetuned_head, finetuned_weights
 from .folds import fold_split, load_manifest, train_val_split
@@ -106,22 +106,36 @@ class TFLiteClassifier:
         return self.predict_with_score(x)[0]
 
 # %% ../nbs/10_export.ipynb #8bc2be9e
+def _quantized_fold_file(spec: RunSpec, man: pd.DataFrame, fold: int, n_calib: int) -> Path | None:
+    "Where fold `fold`'s rows of `quantization_table` are kept, keyed by the bytes of its head (None while the head is not in the cache)."
+    hp = fold_head_path(spec, man, fold)
+    if not hp.exists(): return None
+    key = hashlib.md5(hp.read_bytes() + f'|{n_calib}|{",".join(VARIANTS)}'.encode()).hexdigest()[:12]
+    return cache_dir()/'quantization'/spec.task/spec.backbone/spec.augment/f'fold{fold}-{key}.json'
+
 def quantization_table(spec: RunSpec, folds='all', n_calib: int = 64, progress=True, manifest: pd.DataFrame | None = None) -> pd.DataFrame:
-    "Per fold of run `spec` and per variant: file size (MB) and test metrics through ai_edge_litert."
+    """Per fold of run `spec` and per variant: file size (MB) and test metrics through ai_edge_litert. Each fold's rows
+    are kept in the cache as soon as they are measured, so a mobile stage stopped half-way keeps the folds it had done."""
     man = load_manifest() if manifest is None else manifest.reset_index(drop=True); size = BACKBONES[spec.backbone].size; rows = []
     folds = sorted(man.fold.unique()) if folds == 'all' else folds
     imgs = np.stack([load_array(data_root()/f, parse_crop(c), size) for f, c in zip(man.file, man.crop)])
     y = task_labels(man.label, spec.task)
     for k in tqdm(folds, desc=f'quantize {spec.name}', disable=not progress):
+        saved = _quantized_fold_file(spec, man, k, n_calib)
+        if saved is not None and saved.exists(): rows += json.loads(saved.read_text()); continue
         tr, _, te = fold_split(man, k, spec.seed)
-        m = fold_model(spec, k, man)
+        m = fold_model(spec, k, man)   # makes the head again when the cache lacks it
         calib = imgs[np.random.default_rng(k).choice(tr.index.to_numpy(), min(n_calib, len(tr)), replace=False)]
+        fold_rows = []
         for v in VARIANTS:
             flat = to_tflite(m, v, calib)
             pred = TFLiteClassifier(flat).predict(imgs[te.index]).argmax(1)
-            rows.append({'task': spec.task, 'backbone': spec.backbone, 'augment': spec.augment, 'fold': k, 'variant': v,
-                         'size_mb': round(len(flat) / 1e6, 3),   # metrics to the 6 digits the CSV keeps: fresh and re-read tables agree
-                         **{m: float(f'{x:.6g}') for m, x in classification_metrics(y[te.index], pred, spec.task).items()}})
+            fold_rows.append({'task': spec.task, 'backbone': spec.backbone, 'augment': spec.augment, 'fold': int(k), 'variant': v,
+                              'size_mb': round(len(flat) / 1e6, 3),   # metrics to the 6 digits the CSV keeps: fresh and re-read tables agree
+                              **{m: float(f'{x:.6g}') for m, x in classification_metrics(y[te.index], pred, spec.task).items()}})
+        saved = _quantized_fold_file(spec, man, k, n_calib); saved.parent.mkdir(parents=True, exist_ok=True)
+        tmp = saved.with_name(f'{saved.stem}.{os.getpid()}.tmp'); tmp.write_text(json.dumps(fold_rows)); os.replace(tmp, saved)
+        rows += fold_rows
     return pd.DataFrame(rows)
 
 # %% ../nbs/10_export.ipynb #100b65c6
