@@ -53,17 +53,16 @@ def probe_views(spec: RunSpec, manifest: pd.DataFrame, rows, root=None, progress
     changes = PERTURBATIONS if spec.augment == 'probeaug' else {'mirror': PERTURBATIONS['mirror']}
     return [v[rows] for v in change_views(manifest, spec.backbone, changes, root=root, progress=progress, layer=head_layer(spec)).values()]
 
-def probe_head(spec: RunSpec, man: pd.DataFrame, tr, va, y, seed: int, root=None, progress: bool = False):
-    """A probe arm's head fitted on rows `tr` of `man` and chosen on rows `va` (`y`: a label per row): the linear probe
-    (`07b_probe`), for `probeft` then trained on together with the backbone's last convolution (`07c_finetune`).
+def probe_head(spec: RunSpec, man: pd.DataFrame, X, tr, va, y, seed: int, root=None, progress: bool = False):
+    """A probe arm's head fitted on rows `tr` of `man` (pooled features `X`) and chosen on rows `va` (`y`: a label per row):
+    the linear probe (`07b_probe`), for `probeft` then trained on together with the backbone's last convolution (`07c_finetune`).
     Returns (head, settings, trials, (validation scores, labels), what the head reads for every row, the rows' changed copies of it)."""
-    X = extract_features(man, spec.backbone, root=root, progress=progress)
     groups = man.group.to_numpy()[np.r_[tr, va]] if spec.augment == 'probecv' else None
     changed = probe_views(spec, man, slice(None), root, progress)   # every photo's changed inputs, read from the cache once
     model, best, trials, dev = probe_search((X[tr], y[tr]), (X[va], y[va]), len(spec.classes), seed, groups,
                                             train_views=[] if spec.augment == 'probeft' else [v[tr] for v in changed])
     if spec.augment == 'probeft':
-        X = extract_features(man, spec.backbone, layer=FT_LAYER, root=root, progress=progress)
+        X = extract_features(man, spec.backbone, layer=head_layer(spec), root=root, progress=progress)
         model, ft, epochs, dev = finetune_probe(model, head_conv(spec.backbone), (X[tr], y[tr]), (X[va], y[va]), best['class_weight'],
                                                 seed, train_views=[v[tr] for v in changed])
         best, trials = {**best, **ft}, trials + epochs
@@ -81,7 +80,7 @@ def _fit_fold(spec: RunSpec, man: pd.DataFrame, split: tuple, fold: int, y, root
         xs, ls = gan_training_features(man, split, fold, spec, root)
         Xtr, ytr, extra = np.concatenate([Xtr, xs]), np.concatenate([ytr, task_labels(ls, spec.task)]), {'n_synthetic': len(xs)}
     data_id = fold_data_id(train, val)  # what the search saw
-    if spec.augment in PROBES: model, best, trials, dev, X, changed = probe_head(spec, man, tr, va, y, spec.seed + fold, root, progress)
+    if spec.augment in PROBES: model, best, trials, dev, X, changed = probe_head(spec, man, X, tr, va, y, spec.seed + fold, root, progress)
     else:
         model, best, trials = hyperband_search((Xtr, ytr), (X[va], y[va]), len(spec.classes), spec.tuner_dir(fold, data_id), views,
                                                max_epochs=spec.max_epochs, factor=spec.factor, seed=spec.seed + fold,

@@ -160,7 +160,7 @@ def train_default_model(spec: RunSpec, max_units: int = 1024):
     tr, va = train_val_split(man, seed=spec.seed)
     X = extract_features(man, spec.backbone, progress=False); y = task_labels(man.label, spec.task)
     train, val, n = (X[tr.index], y[tr.index]), (X[va.index], y[va.index]), len(spec.classes)
-    if spec.augment in PROBES: head, best, trials, (s, ys), _, _ = probe_head(spec, man, tr.index.to_numpy(), va.index.to_numpy(), y, spec.seed)
+    if spec.augment in PROBES: head, best, trials, (s, ys), _, _ = probe_head(spec, man, X, tr.index.to_numpy(), va.index.to_numpy(), y, spec.seed)
     else:
         views = {k: v[:, tr.index] for k, v in all_views(man, spec.backbone, progress=False).items()} if spec.augment == 'aug' else None
         project = cache_dir()/'tuner'/'default'/f'{spec.task}-{spec.backbone}-{spec.augment}-u{max_units}'

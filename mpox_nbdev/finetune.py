@@ -52,7 +52,7 @@ def finetuned_weights(head) -> tuple:
 def _log_loss(p, y): return float(-np.log(np.clip(p[np.arange(len(y)), y], 1e-12, 1)).mean())
 
 def finetune_probe(probe, conv: tuple, train, val, class_weight: str = 'none', seed: int = 0, train_views=(),
-                   epochs: int = FT_EPOCHS, lr: float = FT_LR, pull: float = FT_PULL, batch: int = FT_BATCH, progress=None):
+                   epochs: int = FT_EPOCHS, lr: float = FT_LR, pull: float = FT_PULL, batch: int = FT_BATCH):
     """Train the last convolution `conv` ((kernel, bias), see `head_conv`) and `probe`'s dense layer together on
     activations `train` = (A, y), `train_views` being more activations of the same photos (mirrored); keep the epoch
     with the lowest log-loss on `val` = (A, y) (0: the probe as it was), then fit the temperature on `val`.
@@ -86,7 +86,6 @@ def finetune_probe(probe, conv: tuple, train, val, class_weight: str = 'none', s
             j = idx[s:s + batch]; step(X[j], Y[j], w[j])
         row, p = scored(ep, t0); trials.append(row)
         if row['val_loss'] < keep[0]: keep = (row['val_loss'], ep, model.get_weights(), p)
-        if progress is not None: progress.update(1)
     _, ep, weights, p = keep
     model.set_weights(weights)
     t = fit_temperature(p, yva)                       # calibrate, and fold the temperature into the dense layer
