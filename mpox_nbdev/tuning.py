@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_tuning.ipynb #16d3c31c
 from __future__ import annotations
-import gc, json, os, shutil, zlib
+import contextlib, gc, json, os, shutil, zlib
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +14,7 @@ from .core import seed_everything
 
 # %% auto #0
 __all__ = ['UNITS', 'PLUS_UNITS', 'PLUS_BATCH', 'SPACES', 'active_values', 'build_head', 'build_plus_head', 'class_weights',
-           'hyperband_search', 'prune_checkpoints']
+           'released_gradients', 'hyperband_search', 'prune_checkpoints']
 
 # %% ../nbs/07_tuning.ipynb #234d76f9
 UNITS = (256, 512, 1024, 2048, 4096)
@@ -95,6 +95,23 @@ def _best_at_end(cb):
                 self.model.save_weights(self.filepath); self.model.set_weights(current)
     return SaveBestAtEnd(cb.objective, cb.filepath)
 
+def _built(model, x, y):
+    "`model` with its optimizer and metric variables made before `fit` (Keras makes them inside the first trace of the train step, which is then traced again)."
+    if not model.optimizer.built: model._symbolic_build(data_batch=(x[:1], y[:1]))
+    return model
+
+@contextlib.contextmanager
+def released_gradients():
+    """Forget the gradient functions TensorFlow registers while the block runs: every trace of a Keras train step registers
+    one (`CustomGradient-N`, the gradients' all-reduce) in a process-wide registry, and it keeps the traced graph alive,
+    with the trial's model and its Adam slots."""
+    from tensorflow.python.framework import ops
+    registry = ops._gradient_registry._registry
+    before = set(registry)
+    try: yield
+    finally:
+        for k in [k for k in registry if k not in before and k.startswith('CustomGradient-')]: del registry[k]
+
 SPACES = {'paper': 'val_accuracy', 'plus': 'val_xent'}   # search space -> the objective it is searched on
 
 def _search_classes():
@@ -118,7 +135,7 @@ def _search_classes():
                 x, y = np.concatenate([x, *v]), np.concatenate([y] * (1 + len(v)))
             if self.space == 'plus' and hp.get('class_weight') == 'balanced': kw['class_weight'] = class_weights(y, self.n_classes)
             kw.pop('validation_data', None); kw['verbose'] = 0
-            return model.fit(x, y, validation_data=self.val, batch_size=self.bs, shuffle=True, **kw)
+            return _built(model, x, y).fit(x, y, validation_data=self.val, batch_size=self.bs, shuffle=True, **kw)
     return HeadSearch
 
 def hyperband_search(train, val, n_classes: int, project_dir, views=None, max_epochs: int = 6, factor: int = 3,
@@ -135,7 +152,8 @@ def hyperband_search(train, val, n_classes: int, project_dir, views=None, max_ep
                          project_name=project_dir.name, overwrite=overwrite, max_consecutive_failed_trials=1)
     stop = keras.callbacks.EarlyStopping(monitor='val_loss', patience=patience, restore_best_weights=True)
     gc.collect(); gc.freeze()   # what exists now outlives the search: each trial's collections walk only what the search made
-    try: tuner.search(callbacks=[stop], verbose=0)
+    try:
+        with released_gradients(): tuner.search(callbacks=[stop], verbose=0)
     finally: gc.unfreeze()
     best_hp = tuner.get_best_hyperparameters(1)[0]
     try: model = tuner.get_best_models(1)[0]
