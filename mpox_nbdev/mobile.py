@@ -22,14 +22,15 @@ from .folds import load_manifest
 from .images import load_array, load_image, parse_crop
 from .metrics import confidence_floor, decisions, prediction_arrays, threshold_for_sensitivity, verdict_rates
 from .ood import chosen_gate, evaluation_pictures, far_ood_pictures, gate_layer
+from .robustness import ROBUSTNESS_ARMS, robustness_table, summarise_robustness
 from .spec import ARMS, ENSEMBLES, PROBES, SEARCHES, RunSpec
 from .stats import best_runs, calibration_table, load_folds, ranked_runs
 
 # %% auto #0
-__all__ = ['PHONE_LIMITS', 'LATENCY_MARGIN', 'PHONE_BUDGET', 'NOT_SHIPPED', 'INCONCLUSIVE_TARGET', 'ensure_heads',
+__all__ = ['PHONE_LIMITS', 'LATENCY_MARGIN', 'PHONE_BUDGET', 'NOT_SHIPPED', 'STEADY_PTS', 'INCONCLUSIVE_TARGET', 'ensure_heads',
            'card_markdown', 'choose_variant', 'fits_phone', 'backbone_budgets', 'phone_budget', 'budget_decision',
-           'shipping_candidates', 'ensemble_summary', 'gate_calibration_pictures', 'build_mobile_results',
-           'write_shipped_gate']
+           'shipping_candidates', 'steadier_runs', 'mean_flip_rate', 'ensemble_summary', 'gate_calibration_pictures',
+           'build_mobile_results', 'write_shipped_gate']
 
 # %% ../nbs/11a_mobile.ipynb #9ed221ac
 def ensure_heads(spec: RunSpec, folds='all', results=None, manifest: pd.DataFrame | None = None) -> list[int]:
@@ -154,6 +155,20 @@ def shipping_candidates(task: str, budgets: pd.DataFrame, results=None) -> list[
     m = ranked_runs(folds=f, augments=[a for a in ARMS if a not in NOT_SHIPPED])
     return list(zip(m.backbone, m.augment))
 
+STEADY_PTS = PHONE_LIMITS['change_pts']   # a run at most this many points less accurate than the chosen one counts as equally accurate
+
+def steadier_runs(chosen: tuple, accuracy: dict, flips: dict, ece: dict, pts: float = STEADY_PTS) -> list:
+    """Runs (keys of `flips`: run -> mean share of decisions that flip under everyday photo changes) at most `pts` points
+    less accurate than `chosen` (`accuracy`: run -> mean 10-fold accuracy), no worse calibrated (`ece`: run -> expected
+    calibration error) and flipping less often; fewest flips first."""
+    a0, f0 = accuracy[chosen], flips[chosen]
+    ok = [r for r in flips if r != chosen and accuracy[r] >= a0 - pts / 100 - 1e-9 and flips[r] < f0 and ece[r] <= ece[chosen]]
+    return sorted(ok, key=lambda r: (flips[r], -accuracy[r]))
+
+def mean_flip_rate(spec: RunSpec, results=None) -> float:
+    "Share of test decisions of `spec`'s fold heads that flip under a photo change (`12b_robustness`), averaged over the changes."
+    return float(summarise_robustness(robustness_table(spec, results=results, progress=False)).flip_rate.mean())
+
 # %% ../nbs/11a_mobile.ipynb #b752d884
 def ensemble_summary(task: str, arm: str, budgets: pd.DataFrame, results=None) -> dict:
     "Accuracy of the mean-probability ensemble of `arm` over every backbone with that run, its gain over the best member, its size and latency."
@@ -200,6 +215,29 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
             tried.append((spec, summ, variant))
             if variant == 'full_int8': break  # otherwise the next run in line is tried
         else: spec, summ, variant = tried[0]  # none keeps its accuracy in int8: the best run ships as float16
+        steadier = None
+        if variant == 'full_int8':   # a run as accurate within a point whose answers change less under everyday photo changes
+            acc = cv[cv.task == task].groupby(['backbone', 'augment']).accuracy.mean().to_dict()
+            chosen = (spec.backbone, spec.augment)
+            near = [r for r in shipping_candidates(task, budgets, results) if r[1] in ROBUSTNESS_ARMS or r == chosen]
+            near = [r for r in near if acc[r] >= acc[chosen] - STEADY_PTS / 100 - 1e-9]
+            flips = {r: mean_flip_rate(RunSpec.of_run(r[0], task, r[1], results), results) for r in near}
+            failed = {(t.backbone, t.augment) for t, _, v in tried if v != 'full_int8'}   # in Table 4 already
+            ece = calibration_table(results).query('task == @task').set_index(['backbone', 'augment']).ece.to_dict()
+            for r in steadier_runs(chosen, acc, flips, ece):
+                if r in failed: continue
+                alt = RunSpec.of_run(r[0], task, r[1], results)
+                if table4:
+                    ensure_heads(alt, folds, results); q = quantization_table(alt, folds)
+                else:
+                    q = committed.query('task == @task and backbone == @r[0] and augment == @r[1]')
+                    if q.empty: continue
+                qs.append(q); s_alt = summarise_quantization(q).set_index('variant')
+                if choose_variant(s_alt.reset_index(), PHONE_LIMITS['change_pts']) != 'full_int8': continue
+                steadier = {'instead_of': spec.name, 'accuracy_change_pts': 100 * (acc[r] - acc[chosen]),
+                            'mean_flip_rate': flips[r], 'mean_flip_rate_instead': flips[chosen]}
+                spec, summ = alt, s_alt
+                break
         b, aug = spec.backbone, spec.augment
         _, head, hp, val_acc, (s, ys) = train_default_model(spec)
         man = load_manifest(); gate = chosen_gate(b, results)   # the out-of-distribution gate: all of OCSI as references
@@ -213,6 +251,7 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
         f = cv[(cv.task == task) & (cv.backbone == b) & (cv.augment == aug)]
         if aug in PROBES: desc = f"a linear head (logistic regression, C {hp['C']}, class weight {hp['class_weight']}, {hp['selection']})"
         else: desc = f"a dense head of {hp['n_layers']} layer(s) of {[hp[f'units_{i}'] for i in range(hp['n_layers'])]} units, lr {hp['lr']:.2g}"
+        if aug == 'probeaug': desc += ", trained on each photo and its everyday changes too (mirror, rotation, JPEG, brightness, blur, lower resolution)"
         if aug == 'probeft': desc += f", then trained {hp['ft_epoch']} epoch(s) together with the backbone's last 1x1 convolution (the frozen one still feeds the gate)"
         if aug in SEARCHES: desc += f", L2 {hp['l2']:.2g}, class weight {hp['class_weight']} (the better Hyperband search)"
         one = time_tflite(flats[variant], 1)
@@ -221,7 +260,10 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
                 'head': desc, 'selection': f"best 10-fold accuracy among the runs whose backbone fits {PHONE_LIMITS['size_mb']:g} MB and "
                                           f"{PHONE_LIMITS['median_ms']:g} ms ({LATENCY_MARGIN:.0%} to spare) in full int8 ({', '.join(budgets[budgets.fits].backbone)})" + ''.join(
                     f"; {t.name} was tried first but loses {-u.loc['full_int8', 'accuracy_change_pts']:.2f} points in full int8"
-                    for t, u, v in tried if v != 'full_int8' and t != spec),
+                    for t, u, v in tried if v != 'full_int8' and t != spec) + (
+                    f"; then {spec.name} instead of {steadier['instead_of']} (runs within {STEADY_PTS:g} point count as equally accurate; calibrated no worse): its "
+                    f"decisions flip for {steadier['mean_flip_rate']:.1%} of test photos under everyday photo changes, against "
+                    f"{steadier['mean_flip_rate_instead']:.1%}, at {steadier['accuracy_change_pts']:+.2f} accuracy points" if steadier else ''),
                 'hyperparameters': {k: v for k, v in hp.items() if not k.startswith('tuner/')}, 'validation_accuracy': val_acc,
                 'cv_metrics': {'accuracy': f.accuracy.mean(), 'accuracy_std': f.accuracy.std(), 'sensitivity': f.sensitivity.mean(),
                                'specificity': f.specificity.mean(), 'f1': f.f1.mean(), 'folds': int(len(f))},
@@ -239,6 +281,7 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
         probs, labels, _ = prediction_arrays(pd.read_csv(spec.results_dir(results)/'predictions.csv'))
         card['inconclusive'] = {'target_accuracy': INCONCLUSIVE_TARGET,
                                 **verdict_rates(probs, labels, card['inconclusive_below'], card.get('threshold'))}
+        if steadier: card['steadier'] = steadier
         ens = ensemble_summary(task, aug, budgets, results)
         if ens: card['ensemble'] = ens
         (md/f'{task}.json').write_text(json.dumps(card, indent=1, default=float) + '\n'); cards.append(card)
