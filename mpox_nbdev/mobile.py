@@ -199,19 +199,19 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
     budgets = budget_decision(backbone_budgets(sorted(set(cv.backbone) - set(ENSEMBLES))), phone_budget())   # an ensemble is several backbones, never one phone model
     budgets.to_csv(out/'candidates.csv', index=False, lineterminator='\n')
     committed = pd.read_csv(out/'quantization_folds.csv') if not table4 else None
+    cal = calibration_table(results)
+    def int8_trial(spec):   # Table 4 of a run (measured, or the committed rows): (summary per variant, variant to ship), None without rows
+        if table4: ensure_heads(spec, folds, results); q = quantization_table(spec, folds)
+        else: q = committed.query('task == @spec.task and backbone == @spec.backbone and augment == @spec.augment')
+        if q.empty: return None
+        qs.append(q); summ = summarise_quantization(q).set_index('variant')
+        return summ, choose_variant(summ.reset_index(), PHONE_LIMITS['change_pts'])
     for task in tasks:
         tried = []
         for b, aug in shipping_candidates(task, budgets, results):
             spec = RunSpec.of_run(b, task, aug, results)
-            if table4:
-                ensure_heads(spec, folds, results)
-                q = quantization_table(spec, folds)
-            else:
-                q = committed.query('task == @task and backbone == @b and augment == @aug')
-                if q.empty: continue
-            qs.append(q)
-            summ = summarise_quantization(q).set_index('variant')
-            variant = choose_variant(summ.reset_index(), PHONE_LIMITS['change_pts'])
+            if (trial := int8_trial(spec)) is None: continue
+            summ, variant = trial
             tried.append((spec, summ, variant))
             if variant == 'full_int8': break  # otherwise the next run in line is tried
         else: spec, summ, variant = tried[0]  # none keeps its accuracy in int8: the best run ships as float16
@@ -223,20 +223,14 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
             near = [r for r in near if acc[r] >= acc[chosen] - STEADY_PTS / 100 - 1e-9]
             flips = {r: mean_flip_rate(RunSpec.of_run(r[0], task, r[1], results), results) for r in near}
             failed = {(t.backbone, t.augment) for t, _, v in tried if v != 'full_int8'}   # in Table 4 already
-            ece = calibration_table(results).query('task == @task').set_index(['backbone', 'augment']).ece.to_dict()
+            ece = cal[cal.task == task].set_index(['backbone', 'augment']).ece.to_dict()
             for r in steadier_runs(chosen, acc, flips, ece):
                 if r in failed: continue
                 alt = RunSpec.of_run(r[0], task, r[1], results)
-                if table4:
-                    ensure_heads(alt, folds, results); q = quantization_table(alt, folds)
-                else:
-                    q = committed.query('task == @task and backbone == @r[0] and augment == @r[1]')
-                    if q.empty: continue
-                qs.append(q); s_alt = summarise_quantization(q).set_index('variant')
-                if choose_variant(s_alt.reset_index(), PHONE_LIMITS['change_pts']) != 'full_int8': continue
+                if (trial := int8_trial(alt)) is None or trial[1] != 'full_int8': continue
                 steadier = {'instead_of': spec.name, 'accuracy_change_pts': 100 * (acc[r] - acc[chosen]),
                             'mean_flip_rate': flips[r], 'mean_flip_rate_instead': flips[chosen]}
-                spec, summ = alt, s_alt
+                spec, summ = alt, trial[0]
                 break
         b, aug = spec.backbone, spec.augment
         _, head, hp, val_acc, (s, ys) = train_default_model(spec)
@@ -269,8 +263,7 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
                                'specificity': f.specificity.mean(), 'f1': f.f1.mean(), 'folds': int(len(f))},
                 'quantization_change_pts': float(summ.loc[variant, 'accuracy_change_pts']),
                 'intended_use': 'research and decision support, not diagnosis', 'training_data': 'OCSI (data/ocsi), not MCSI'}
-        cal = calibration_table(results).query('task == @task and backbone == @b and augment == @aug')
-        card['temperature'] = hp.get('temperature'); card['ece'] = float(cal.ece.iloc[0])
+        card['temperature'] = hp.get('temperature'); card['ece'] = float(cal.query('task == @task and backbone == @b and augment == @aug').ece.iloc[0])
         if len(spec.classes) == 2:
             card['threshold'] = threshold_for_sensitivity(s[:, 0], ys == 0)
             if 'op_sensitivity' in f: card['operating_point'] = {k: float(f[k].mean()) for k in ('op_sensitivity', 'op_specificity', 'op_accuracy')}
