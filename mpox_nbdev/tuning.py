@@ -83,17 +83,14 @@ def class_weights(y, n_classes: int) -> dict:
     return {c: float(len(y) / (n_classes * max(counts[c], 1))) for c in range(n_classes)}
 
 # %% ../nbs/07_tuning.ipynb #10debf66
-def _best_at_end(cb):
-    "keras-tuner saves the trial's weights at every improving epoch (~150 MB for a 3x4096 head); keep them in memory and write once."
+def _best_in_memory(cb, store: dict):
+    """keras-tuner writes a trial's weights to disk at every improving epoch (~150 MB for a 3x4096 head, ~50 GB over
+    the paper's grid); keep the best epoch's in `store` (by the checkpoint's path) instead."""
     from keras_tuner.src.engine.tuner_utils import SaveBestEpoch
     if not isinstance(cb, SaveBestEpoch): return cb
-    class SaveBestAtEnd(SaveBestEpoch):
-        def _save_model(self): self._best = [w.copy() for w in self.model.get_weights()]
-        def on_train_end(self, logs=None):
-            if getattr(self, '_best', None) is not None:
-                current = self.model.get_weights(); self.model.set_weights(self._best)
-                self.model.save_weights(self.filepath); self.model.set_weights(current)
-    return SaveBestAtEnd(cb.objective, cb.filepath)
+    class SaveBestInMemory(SaveBestEpoch):
+        def _save_model(self): store[self.filepath] = [np.array(w, copy=True) for w in self.model.get_weights()]
+    return SaveBestInMemory(cb.objective, cb.filepath)
 
 def _built(model, x, y):
     "`model` with its optimizer and metric variables made before `fit` (Keras makes them inside the first trace of the train step, which is then traced again)."
@@ -117,9 +114,10 @@ SPACES = {'paper': 'val_accuracy', 'plus': 'val_xent'}   # search space -> the o
 def _search_classes():
     import keras, keras_tuner as kt
     class HeadSearch(kt.HyperModel):
-        def __init__(self, train, val, n_classes, views=None, seed=0, units=UNITS, space='paper'):
+        def __init__(self, train, val, n_classes, views=None, seed=0, units=UNITS, space='paper', store=None):
             super().__init__()
             self.train, self.val, self.n_classes, self.views, self.seed = train, val, n_classes, views, seed
+            self.store = {} if store is None else store
             self.bs = PLUS_BATCH if space == 'plus' else 32
             self.units, self.space = units, space
         def build(self, hp):
@@ -128,7 +126,7 @@ def _search_classes():
                 return build_plus_head(hp, X.shape[1], self.n_classes, X.mean(0), X.var(0), seed=self.seed, units=self.units)
             return build_head(hp, self.train[0].shape[1], self.n_classes, augment=self.views is not None, seed=self.seed, units=self.units)
         def fit(self, hp, model, *args, **kw):
-            kw['callbacks'] = [_best_at_end(c) for c in kw.get('callbacks', [])]
+            kw['callbacks'] = [_best_in_memory(c, self.store) for c in kw.get('callbacks', [])]
             x, y = self.train
             if self.views is not None:
                 v = self.views[(hp.get('aug_level'), hp.get('flip'))]
@@ -136,30 +134,53 @@ def _search_classes():
             if self.space == 'plus' and hp.get('class_weight') == 'balanced': kw['class_weight'] = class_weights(y, self.n_classes)
             kw.pop('validation_data', None); kw['verbose'] = 0
             return _built(model, x, y).fit(x, y, validation_data=self.val, batch_size=self.bs, shuffle=True, **kw)
-    return HeadSearch
+
+    class MemoryHyperband(kt.Hyperband):
+        "Hyperband whose trial checkpoints live in the hypermodel's `store`; a checkpoint file is read only when the store lacks it."
+        _loading = False
+        def _restore(self, model, trial_id):
+            path = self._get_checkpoint_fname(trial_id)
+            if path in self.hypermodel.store: model.set_weights(self.hypermodel.store[path])
+            else: model.load_weights(path)   # a finished search's best, written when it ended
+            return model
+        def _build_hypermodel(self, hp):   # a continued trial starts from its parent's best weights, as in Hyperband
+            model = kt.Tuner._build_hypermodel(self, hp)
+            if self._loading or 'tuner/trial_id' not in hp.values: return model
+            return self._restore(model, hp.values['tuner/trial_id'])
+        def load_model(self, trial):   # a trial's own weights replace its parent's: those are not needed
+            self._loading = True
+            try: model = self._try_build(trial.hyperparameters)
+            finally: self._loading = False
+            return self._restore(model, trial.trial_id)
+        def best_model(self):
+            "The best trial's model; its checkpoint is written to disk: the one file a finished search is reloaded from."
+            best = self.oracle.get_best_trials(1)[0]; model = self.load_model(best)
+            if (path := self._get_checkpoint_fname(best.trial_id)) in self.hypermodel.store: model.save_weights(path)
+            return model
+    return HeadSearch, MemoryHyperband
 
 def hyperband_search(train, val, n_classes: int, project_dir, views=None, max_epochs: int = 6, factor: int = 3,
                      seed: int = 0, patience: int = 3, overwrite: bool = False, units=None, space: str = 'paper'):
-    "Run (or resume) Hyperband for the head of `space` (widths from `units`, default the space's); return (best model, best hyper-parameters, table of every trial)."
+    """Run (or reload) Hyperband for the head of `space` (widths from `units`, default the space's); return (best model,
+    best hyper-parameters, table of every trial). Trial checkpoints stay in memory; the best one is written when the
+    search ends, and a project without it (new, killed half-way, or pruned) is searched from scratch: the same seeded search."""
     import keras, keras_tuner as kt
     if space not in SPACES: raise ValueError(f"space must be one of {sorted(SPACES)}, not {space!r}")
     if space == 'plus' and views is not None: raise ValueError("the 'plus' space searches no augmentation views")
     project_dir, objective = Path(project_dir), SPACES[space]
     units = units or (UNITS if space == 'paper' else PLUS_UNITS)
-    tuner = kt.Hyperband(_search_classes()(train, val, n_classes, views, seed, units=units, space=space),
-                         objective=kt.Objective(objective, 'max' if 'accuracy' in objective else 'min'),
-                         max_epochs=max_epochs, factor=factor, seed=seed + 1, directory=str(project_dir.parent),
-                         project_name=project_dir.name, overwrite=overwrite, max_consecutive_failed_trials=1)
+    overwrite = overwrite or not any(project_dir.rglob('*.weights.h5'))
+    HeadSearch, MemoryHyperband = _search_classes()
+    tuner = MemoryHyperband(HeadSearch(train, val, n_classes, views, seed, units=units, space=space),
+                            objective=kt.Objective(objective, 'max' if 'accuracy' in objective else 'min'),
+                            max_epochs=max_epochs, factor=factor, seed=seed + 1, directory=str(project_dir.parent),
+                            project_name=project_dir.name, overwrite=overwrite, max_consecutive_failed_trials=1)
     stop = keras.callbacks.EarlyStopping(monitor='val_loss', patience=patience, restore_best_weights=True)
     gc.collect(); gc.freeze()   # what exists now outlives the search: each trial's collections walk only what the search made
     try:
         with released_gradients(): tuner.search(callbacks=[stop], verbose=0)
     finally: gc.unfreeze()
-    best_hp = tuner.get_best_hyperparameters(1)[0]
-    try: model = tuner.get_best_models(1)[0]
-    except (FileNotFoundError, OSError):  # a finished search whose checkpoints were pruned: search again from scratch
-        if overwrite: raise
-        return hyperband_search(train, val, n_classes, project_dir, views, max_epochs, factor, seed, patience, overwrite=True, units=units, space=space)
+    model, best_hp = tuner.best_model(), tuner.get_best_hyperparameters(1)[0]
     trials = [{'trial': t.trial_id, 'status': t.status, objective: None if t.score is None else float(t.score),
                **active_values(t.hyperparameters.values)} for _, t in sorted(tuner.oracle.trials.items())]
     return model, active_values(best_hp.values), trials
