@@ -9,26 +9,39 @@ from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .core import TASKS, results_dir
+from .core import TASKS, limit_threads, results_dir
 from .folds import load_manifest
 from .gan import (FD_BACKBONE, GAN_STEPS, fold_generator, gan_dir, gan_quality, gan_training_set,
                             plot_gan_history, sample_sheet)
-from .grid import run_grid
+from .grid import cluster_client, run_grid, run_tasks
 from .spec import AUGMENTS, RunSpec
 from .stats import best_run, load_folds
 
 # %% auto #0
-__all__ = ['build_gan_results', 'yadav_table', 'gan_arm_specs', 'run_gan_arm', 'gan_verdict', 'gan_summary']
+__all__ = ['train_generators', 'build_gan_results', 'yadav_table', 'gan_arm_specs', 'run_gan_arm', 'gan_verdict', 'gan_summary']
 
 # %% ../nbs/13a_gan_arm.ipynb #a7a40006
+def _generator_meta(man, fold: int, seed: int, steps: int, root=None) -> dict:
+    "A cluster task: train (or find cached) fold `fold`'s generator in this worker; its meta (the generator stays in the cache)."
+    limit_threads()
+    return fold_generator(man, fold, seed, steps, root, progress=False)[1]
+
+def train_generators(man, folds, seed: int = 0, steps: int = GAN_STEPS, scheduler: str | None = None, root=None) -> list[int]:
+    "Train the generators of `folds` the cache lacks on `scheduler`'s workers, one task a fold, side by side; return those folds."
+    todo = [k for k in folds if not (gan_dir(man, k, seed, steps)/'meta.json').exists()]
+    if scheduler and todo:
+        with cluster_client(scheduler) as c: run_tasks(c, _generator_meta, [(man, k, seed, steps, root) for k in todo], 'GAN per fold')
+    return todo
+
 def build_gan_results(manifest=None, folds='all', seed: int = 0, steps: int = GAN_STEPS, results=None, root=None,
-                      progress: bool = True) -> dict:
-    "Train/load every fold's generator; write results/gan/{training,history,frechet}.csv and figures/; return the tables."
+                      progress: bool = True, scheduler: str | None = None) -> dict:
+    "Train/load every fold's generator (on `scheduler`'s workers when given); write results/gan/{training,history,frechet}.csv and figures/; return the tables."
     import matplotlib; matplotlib.use('Agg')
     man = load_manifest() if manifest is None else manifest
     folds = [int(k) for k in (sorted(man.fold.unique()) if folds == 'all' else folds)]
     out = Path(results or results_dir())/'gan'; (out/'figures').mkdir(parents=True, exist_ok=True)
     train_rows, hist = [], []
+    train_generators(man, folds, seed, steps, scheduler, root)
     for k in tqdm(folds, desc='GAN per fold', disable=not progress):
         _, meta = fold_generator(man, k, seed, steps, root, progress=False)
         train_rows.append({k2: v for k2, v in meta.items() if k2 not in ('inputs', 'per_class')})
@@ -68,7 +81,7 @@ def gan_arm_specs(base: RunSpec = RunSpec(), results=None) -> list[RunSpec]:
 
 def run_gan_arm(base: RunSpec = RunSpec(), folds='all', scheduler=None, results=None, root=None, progress: bool = True) -> dict:
     "Generators + quality (results/gan), then the arm's runs (`base` gives budget, seed and GAN settings), then Mpox vs Healthy."
-    out = build_gan_results(folds=folds, seed=base.seed, steps=base.gan_steps, results=results, root=root, progress=progress)
+    out = build_gan_results(folds=folds, seed=base.seed, steps=base.gan_steps, results=results, root=root, progress=progress, scheduler=scheduler)
     out['runs'] = run_grid(gan_arm_specs(base, results), folds=folds, scheduler=scheduler, results=results, data_root=root)
     out['mpox_healthy'] = yadav_table(results)
     out['mpox_healthy'].to_csv(Path(results or results_dir())/'gan'/'mpox_healthy.csv', index=False, float_format='%.6g', lineterminator='\n')

@@ -18,7 +18,7 @@ from .spec import ENSEMBLE_ARMS, ENSEMBLES, RunSpec
 
 # %% auto #0
 __all__ = ['TEMPLATE', 'WORKER_MEMORY', 'run_is_complete', 'stale_runs', 'run_one', 'paper_grid', 'ensemble_grid', 'fold_tasks',
-           'run_grid']
+           'cluster_client', 'run_tasks', 'run_grid']
 
 # %% ../nbs/08b_grid.ipynb #9b5bf7e7
 TEMPLATE = 'nbs/experiment.ipynb'
@@ -81,13 +81,25 @@ def fold_tasks(specs, folds='all', manifest_path=None) -> list[tuple[RunSpec, in
     fs = sorted(load_manifest(manifest_path).fold.unique()) if folds == 'all' else list(folds)
     return [(s, int(k)) for s in specs for k in fs]
 
+@contextlib.contextmanager
+def cluster_client(scheduler: str):
+    "A dask `Client` of `scheduler` ('local:N' starts N worker processes here, one TensorFlow thread pool each)."
+    from dask.distributed import Client
+    with _cluster(scheduler) as address, Client(address) as c: yield c
+
+def run_tasks(client, fn, calls: list[tuple], desc: str) -> list:
+    "`fn(*a)` for every `a` of `calls` on the client's workers, with one progress bar; a worker's error is raised here."
+    from dask.distributed import as_completed
+    futures = [client.submit(fn, *a, pure=False) for a in calls]
+    for f in tqdm(as_completed(futures), total=len(futures), desc=desc): f.result()
+    return client.gather(futures)
+
 def run_grid(specs, scheduler: str | None = None, **kw) -> pd.DataFrame:
     "Run every spec (`kw` go to `run_one`: folds, results, data_root, manifest_path, force); a status row each."
     if not scheduler: return pd.DataFrame([run_one(s, **kw) for s in tqdm(specs, desc='experiment grid')])
-    from dask.distributed import Client, as_completed
     folds, results, data_root, mp = kw.get('folds', 'all'), kw.get('results'), kw.get('data_root'), kw.get('manifest_path')
     todo = [s for s in specs if kw.get('force') or not run_is_complete(s, folds, results)]
-    with _cluster(scheduler) as address, Client(address) as c:
-        futures = [c.submit(experiment_fold, s, k, data_root, s.results_dir(results), mp, pure=False) for s, k in fold_tasks(todo, folds, mp)]
-        for f in tqdm(as_completed(futures), total=len(futures), desc='folds on the cluster'): f.result()   # raises a worker's error here
-        return pd.DataFrame(c.gather([c.submit(run_one, s, **kw, pure=False) for s in specs]))   # the template collects each run
+    with cluster_client(scheduler) as c:
+        run_tasks(c, experiment_fold, [(s, k, data_root, s.results_dir(results), mp) for s, k in fold_tasks(todo, folds, mp)], 'folds on the cluster')
+        return pd.DataFrame(run_tasks(c, run_one, [(s, folds, results, data_root, mp, kw.get('force', False)) for s in specs], 'runs collected'))   # the template collects each run
+

@@ -89,7 +89,7 @@ def _best_in_memory(cb, store: dict):
     from keras_tuner.src.engine.tuner_utils import SaveBestEpoch
     if not isinstance(cb, SaveBestEpoch): return cb
     class SaveBestInMemory(SaveBestEpoch):
-        def _save_model(self): store[self.filepath] = [np.array(w, copy=True) for w in self.model.get_weights()]
+        def _save_model(self): store[self.filepath] = self.model.get_weights()   # a snapshot: TensorFlow copies a variable's buffer before updating one that is still read
     return SaveBestInMemory(cb.objective, cb.filepath)
 
 def _built(model, x, y):
@@ -138,6 +138,12 @@ def _search_classes():
     class MemoryHyperband(kt.Hyperband):
         "Hyperband whose trial checkpoints live in the hypermodel's `store`; a checkpoint file is read only when the store lacks it."
         _loading = False
+        def _try_build(self, hp):   # keras-tuner collects twice per trial, over every object of the process: once here, over what the search made since
+            keras.backend.clear_session(free_memory=False)
+            gc.collect(); gc.freeze()   # the last trial's model is freed; what survives waits for the end of the search (`hyperband_search` unfreezes)
+            model = self._build_hypermodel(hp)
+            if not isinstance(model, keras.Model): raise TypeError(f'HeadSearch.build returned {type(model).__name__}, not a Keras model')
+            return model
         def _restore(self, model, trial_id):
             path = self._get_checkpoint_fname(trial_id)
             if path in self.hypermodel.store: model.set_weights(self.hypermodel.store[path])
