@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_gan.ipynb #88305d69
 from __future__ import annotations
-import hashlib, json, os, time
+import hashlib, json, os, subprocess, sys, tempfile, time
 from pathlib import Path
 
 import numpy as np
@@ -12,17 +12,17 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .backbones import BACKBONES
-from .core import CLASSES, cache_dir, data_root, seed_everything
+from .core import CLASSES, MpoxError, cache_dir, data_root, limit_threads, seed_everything
 from .features import backbone_model, extract_features
 from .folds import fold_split
 from .images import load_array, parse_crop
 from .spec import GAN_STEPS, RunSpec
 
 # %% auto #0
-__all__ = ['GAN_SIZE', 'LATENT', 'FD_BACKBONE', 'FD_SAMPLES', 'LeakError', 'gan_training_set', 'build_generator',
-           'build_discriminator', 'diff_augment', 'train_gan', 'manifest_id', 'gan_dir', 'fold_generator',
-           'sample_images', 'frechet_distance', 'kernel_distance', 'synthetic_features', 'gan_quality',
-           'gan_training_features', 'plot_gan_history', 'sample_sheet', 'generator_leaks']
+__all__ = ['GAN_SIZE', 'LATENT', 'GAN_THREADS', 'FD_BACKBONE', 'FD_SAMPLES', 'LeakError', 'gan_training_set', 'build_generator',
+           'build_discriminator', 'diff_augment', 'train_gan', 'manifest_id', 'gan_dir', 'train_generator_job',
+           'fold_generator', 'sample_images', 'frechet_distance', 'kernel_distance', 'synthetic_features',
+           'gan_quality', 'gan_training_features', 'plot_gan_history', 'sample_sheet', 'generator_leaks']
 
 # %% ../nbs/13_gan.ipynb #365d46db
 GAN_SIZE, LATENT = 64, 128
@@ -137,13 +137,11 @@ def gan_dir(manifest: pd.DataFrame, fold: int, seed: int = 0, steps: int = GAN_S
     tid = hashlib.sha1('|'.join(sorted(f'{m}:{c}' for m, c in zip(train.md5, train.crop))).encode()).hexdigest()[:8]
     return cache_dir()/'gan'/f'fold{fold}-{tid}-s{seed}-n{steps}'
 
-def fold_generator(manifest: pd.DataFrame, fold: int, seed: int = 0, steps: int = GAN_STEPS, root=None, progress: bool = True,
-                   split=None):
-    "(generator, meta) for outer fold `fold`: from the cache, or trained on that fold's training images and cached."
-    import keras
-    fold = int(fold); split = split or fold_split(manifest, fold, seed); d = gan_dir(manifest, fold, seed, steps, split)
-    if (d/'meta.json').exists():
-        return keras.models.load_model(d/'generator.keras', compile=False), json.loads((d/'meta.json').read_text())
+GAN_THREADS = 2   # TensorFlow threads a generator trains with, wherever it trains: its sums, and so its weights, depend on them
+
+def _train_fold_generator(manifest: pd.DataFrame, fold: int, seed: int, steps: int, root, progress: bool, split) -> dict:
+    "Train fold `fold`'s generator in this process and cache it; its meta (`meta.json`, written last, marks it done)."
+    d = gan_dir(manifest, fold, seed, steps, split)
     x, y, rows = gan_training_set(manifest, fold, seed, root=root, split=split)
     t0, c0 = time.time(), time.process_time()
     G, hist = train_gan(x, y, steps=steps, seed=seed + fold, progress=progress)
@@ -154,7 +152,32 @@ def fold_generator(manifest: pd.DataFrame, fold: int, seed: int = 0, steps: int 
     d.mkdir(parents=True, exist_ok=True)
     G.save(d/'generator.keras'); hist.assign(fold=fold).to_csv(d/'history.csv', index=False, float_format='%.6g')
     (d/'meta.json').write_text(json.dumps(meta, indent=1))
-    return G, meta
+    return meta
+
+def train_generator_job(job) -> dict:
+    "What `fold_generator` runs in a fresh process: TensorFlow limited to `GAN_THREADS`, then `_train_fold_generator` on the pickled job."
+    limit_threads()
+    import tensorflow as tf
+    if (n := tf.config.threading.get_intra_op_parallelism_threads()) != GAN_THREADS:
+        raise MpoxError(f"{job}: TensorFlow runs {n} threads here, the generators are trained with {GAN_THREADS}")
+    return _train_fold_generator(**pd.read_pickle(job))
+
+def fold_generator(manifest: pd.DataFrame, fold: int, seed: int = 0, steps: int = GAN_STEPS, root=None, progress: bool = True,
+                   split=None):
+    """(generator, meta) for outer fold `fold`: from the cache, or first trained on that fold's training images and
+    cached — in a fresh process with `GAN_THREADS` TensorFlow threads, so that the generator is the same whichever
+    process asks for it (a grid worker runs one thread, the main process as many as the machine has cores)."""
+    import keras
+    fold = int(fold); split = split or fold_split(manifest, fold, seed); d = gan_dir(manifest, fold, seed, steps, split)
+    if not (d/'meta.json').exists():
+        with tempfile.TemporaryDirectory() as td:
+            job = Path(td)/'job.pkl'
+            pd.to_pickle(dict(manifest=manifest, fold=fold, seed=seed, steps=steps, root=root, progress=progress, split=split), job)
+            code = 'import sys; from mpox_nbdev.gan import train_generator_job; train_generator_job(sys.argv[1])'
+            r = subprocess.run([sys.executable, '-c', code, str(job)], env={**os.environ, 'MPOX_TF_THREADS': str(GAN_THREADS)})
+        if r.returncode: raise MpoxError(f"fold {fold}: training its generator failed (exit status {r.returncode}; its messages are above)")
+    return keras.models.load_model(d/'generator.keras', compile=False), json.loads((d/'meta.json').read_text())
+
 
 # %% ../nbs/13_gan.ipynb #a012d4c5
 def sample_images(G, label: int, n: int, seed: int = 0) -> np.ndarray:

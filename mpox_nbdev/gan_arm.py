@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .core import TASKS, limit_threads, results_dir
+from .core import TASKS, results_dir
 from .folds import load_manifest
 from .gan import (FD_BACKBONE, GAN_STEPS, fold_generator, gan_dir, gan_quality, gan_training_set,
                             plot_gan_history, sample_sheet)
@@ -22,14 +22,15 @@ __all__ = ['train_generators', 'build_gan_results', 'yadav_table', 'gan_arm_spec
 
 # %% ../nbs/13a_gan_arm.ipynb #a7a40006
 def _generator_meta(man, fold: int, seed: int, steps: int, root=None) -> dict:
-    "A cluster task: train (or find cached) fold `fold`'s generator in this worker; its meta (the generator stays in the cache)."
-    limit_threads()
+    "A cluster task: train (or find cached) fold `fold`'s generator; its meta (the generator stays in the cache)."
     return fold_generator(man, fold, seed, steps, root, progress=False)[1]
 
 def train_generators(man, folds, seed: int = 0, steps: int = GAN_STEPS, scheduler: str | None = None, root=None) -> list[int]:
-    "Train the generators of `folds` the cache lacks on `scheduler`'s workers, one task a fold, side by side; return those folds."
+    """Train the generators of `folds` the cache lacks on the workers of a `dask.distributed` `scheduler` address, one
+    task a fold, side by side; return those folds. Without one, or with 'local:N', nothing is done here: `fold_generator`
+    then trains them one after another (each uses `GAN_THREADS` threads; two at once on two cores were slower)."""
     todo = [k for k in folds if not (gan_dir(man, k, seed, steps)/'meta.json').exists()]
-    if scheduler and todo:
+    if scheduler and not scheduler.startswith('local') and todo:
         with cluster_client(scheduler) as c: run_tasks(c, _generator_meta, [(man, k, seed, steps, root) for k in todo], 'GAN per fold')
     return todo
 
