@@ -114,10 +114,10 @@ SPACES = {'paper': 'val_accuracy', 'plus': 'val_xent'}   # search space -> the o
 def _search_classes():
     import keras, keras_tuner as kt
     class HeadSearch(kt.HyperModel):
-        def __init__(self, train, val, n_classes, views=None, seed=0, units=UNITS, space='paper', store=None):
+        def __init__(self, train, val, n_classes, views=None, seed=0, units=UNITS, space='paper'):
             super().__init__()
             self.train, self.val, self.n_classes, self.views, self.seed = train, val, n_classes, views, seed
-            self.store = {} if store is None else store
+            self.store = {}   # the trials' best weights, by checkpoint path (`_best_in_memory`)
             self.bs = PLUS_BATCH if space == 'plus' else 32
             self.units, self.space = units, space
         def build(self, hp):
@@ -185,8 +185,9 @@ def hyperband_search(train, val, n_classes: int, project_dir, views=None, max_ep
     gc.collect(); gc.freeze()   # what exists now outlives the search: each trial's collections walk only what the search made
     try:
         with released_gradients(): tuner.search(callbacks=[stop], verbose=0)
-    finally: gc.unfreeze()
-    model, best_hp = tuner.best_model(), tuner.get_best_hyperparameters(1)[0]
+        model = tuner.best_model()   # inside: building it freezes what survives, and that must be unfrozen too
+    finally: gc.unfreeze(); tuner.hypermodel.store.clear()   # the trials' weights go now, not when a collection finds the tuner
+    best_hp = tuner.get_best_hyperparameters(1)[0]
     trials = [{'trial': t.trial_id, 'status': t.status, objective: None if t.score is None else float(t.score),
                **active_values(t.hyperparameters.values)} for _, t in sorted(tuner.oracle.trials.items())]
     return model, active_values(best_hp.values), trials
