@@ -22,9 +22,10 @@ $(STAMP): requirements.txt setup.py settings.ini
 
 setup: $(STAMP)  ## create .venv and install the pinned dependencies
 
-reproduce: setup  ## the main job: recompute everything into .cache/reproduction, compare with the committed results (see `mpox reproduce --help`)
+WORKERS ?= $(shell nproc)
+reproduce: setup  ## the main job: recompute everything into .cache/reproduction, compare with the committed results (see `mpox reproduce --help`); the fold tasks run on WORKERS local processes (default: one per core) of one TensorFlow thread each, as the committed runs were made
 	$(BIN)/nbdev_export
-	$(BIN)/mpox reproduce
+	$(BIN)/mpox reproduce --scheduler local:$(WORKERS)
 
 check: setup  ## notebooks clean and library in sync with them
 	@bash scripts/check_sync.sh
