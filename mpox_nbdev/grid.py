@@ -87,10 +87,10 @@ def cluster_client(scheduler: str):
     from dask.distributed import Client
     with _cluster(scheduler) as address, Client(address) as c: yield c
 
-def run_tasks(client, fn, calls: list[tuple], desc: str) -> list:
-    "`fn(*a)` for every `a` of `calls` on the client's workers, with one progress bar; a worker's error is raised here."
+def run_tasks(client, fn, calls: list[tuple], desc: str, **kw) -> list:
+    "`fn(*a, **kw)` for every `a` of `calls` on the client's workers, with one progress bar; a worker's error is raised here."
     from dask.distributed import as_completed
-    futures = [client.submit(fn, *a, pure=False) for a in calls]
+    futures = [client.submit(fn, *a, **kw, pure=False) for a in calls]
     for f in tqdm(as_completed(futures), total=len(futures), desc=desc): f.result()
     return client.gather(futures)
 
@@ -101,5 +101,5 @@ def run_grid(specs, scheduler: str | None = None, **kw) -> pd.DataFrame:
     todo = [s for s in specs if kw.get('force') or not run_is_complete(s, folds, results)]
     with cluster_client(scheduler) as c:
         run_tasks(c, experiment_fold, [(s, k, data_root, s.results_dir(results), mp) for s, k in fold_tasks(todo, folds, mp)], 'folds on the cluster')
-        return pd.DataFrame(run_tasks(c, run_one, [(s, folds, results, data_root, mp, kw.get('force', False)) for s in specs], 'runs collected'))   # the template collects each run
+        return pd.DataFrame(run_tasks(c, run_one, [(s,) for s in specs], 'runs collected', **kw))   # the template collects each run
 
