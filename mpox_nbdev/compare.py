@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['TIMING', 'SKIP', 'TOLERANCE', 'is_timing', 'result_files', 'compare_file', 'compare_trees', 'write_reproduction']
+__all__ = ['TIMING', 'SKIP', 'TOLERANCE', 'METRICS', 'is_timing', 'result_files', 'compare_file', 'diverged_folds',
+           'cell_difference', 'compare_trees', 'write_reproduction']
 
 # %% ../nbs/19a_compare.ipynb #c0a70006
 TIMING = re.compile(r'(^|_)(wall|seconds|secs|s|ms|minutes|latency|cpu|cpus|rss|mb_peak|peak_rss_mb|time|timing|started|command|median_ms|p90_ms|first_answer_s)($|_)|_ms$|_s$|seconds')
@@ -71,6 +72,31 @@ def compare_file(committed, reproduced, name: str | None = None, tolerance: floa
                      'max_abs_diff': m, 'compared': not timing, 'within': timing or m <= tolerance})
     return rows
 
+# %% ../nbs/19a_compare.ipynb #4e56bd0c
+METRICS = ('accuracy', 'sensitivity', 'specificity', 'f1')
+
+def diverged_folds(committed, reproduced, tolerance: float = TOLERANCE) -> pd.DataFrame:
+    "One row per fold of every run in `committed` whose test accuracy moved beyond `tolerance` in `reproduced`: run, fold, accuracy before and after, the other columns that moved."
+    committed, reproduced = Path(committed), Path(reproduced); rows = []
+    for f in sorted(committed.rglob('folds.csv')):
+        g = reproduced/f.relative_to(committed)
+        if not g.exists(): continue
+        a, b = (pd.read_csv(p, keep_default_na=False, na_values=['']).set_index('fold') for p in (f, g))
+        for k in a.index.intersection(b.index):
+            moved = [c for c in a.columns if c in b.columns and not is_timing(c) and
+                     cell_difference(a.at[k, c], b.at[k, c]) > tolerance]
+            if 'accuracy' in moved:
+                rows.append({'run': f.parent.relative_to(committed).as_posix(), 'fold': int(k), 'accuracy_committed': float(a.at[k, 'accuracy']),
+                             'accuracy_reproduced': float(b.at[k, 'accuracy']), 'also_moved': ' '.join(c for c in moved if c not in METRICS)})
+    return pd.DataFrame(rows, columns=['run', 'fold', 'accuracy_committed', 'accuracy_reproduced', 'also_moved'])
+
+def cell_difference(x, y) -> float:
+    "|x - y| of two cells (0 or 1 for text; 0 when both are missing, inf when one is)."
+    fx, fy = _as_float(x), _as_float(y)
+    if fx is None or fy is None: return 0.0 if str(x) == str(y) else 1.0
+    if np.isnan(fx) and np.isnan(fy): return 0.0
+    d = abs(fx - fy); return np.inf if np.isnan(d) else d
+
 # %% ../nbs/19a_compare.ipynb #c0a7000c
 def compare_trees(committed, reproduced, tolerance: float = TOLERANCE, extra=()) -> tuple[pd.DataFrame, dict]:
     "(report: one row per file and column, summary) of a reproduced results tree against the committed one, plus `extra` (name, committed file, reproduced file) triples."
@@ -86,6 +112,8 @@ def compare_trees(committed, reproduced, tolerance: float = TOLERANCE, extra=())
                'identical': bool(len(cmp) == 0 or cmp.max_abs_diff.max() == 0), 'within_tolerance': not moved,
                'files_beyond_tolerance': moved,
                'only_in_reproduction': sorted(set(result_files(reproduced)) - set(files)) if reproduced.exists() else []}
+    dv = diverged_folds(committed, reproduced, tolerance) if reproduced.exists() else diverged_folds(committed, committed)
+    summary |= {'folds_diverged': len(dv), 'diverged_folds': dv.to_dict('records')}
     return rep, summary
 
 def write_reproduction(report: pd.DataFrame, summary: dict, out) -> Path:

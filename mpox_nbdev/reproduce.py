@@ -70,6 +70,10 @@ def _print_summary(report, summary: dict, log=print):
         + ('identical' if summary['identical'] else 'within tolerance' if summary['within_tolerance'] else
            f"{len(summary['files_beyond_tolerance'])} file(s) beyond it"))
     for f, d in top.head(8).items(): log(f'  {d:10.3g}  {f}')
+    dv = summary.get('diverged_folds', [])
+    if dv: log(f"where it starts: {len(dv)} fold(s) whose own test accuracy moved" + ''.join(
+        f"\n  {r['run']} fold {r['fold']}: {r['accuracy_committed']:.3f} -> {r['accuracy_reproduced']:.3f}"
+        + (f" ({r['also_moved']} moved too)" if r['also_moved'] else '') for r in dv[:8]) + ('\n  ...' if len(dv) > 8 else ''))
 
 def scratch_dir(scratch=None) -> Path:
     "Where a reproduction writes: `scratch`, or `.cache/reproduction` (under `$MPOX_CACHE_DIR` when set)."
