@@ -168,8 +168,9 @@ def skin_tone_table(spec: RunSpec, results=None) -> pd.DataFrame:
 # %% ../nbs/14_audit.ipynb #14a00016
 def measles_table(tasks=('binary', 'multiclass'), limit: int | None = None) -> pd.DataFrame:
     "One row per measles photo and shipped model: the call, p(Mpox), the OOD score and the verdict."
-    files = [data_root()/f for f in near_ood_files().file[:limit]]
-    return pd.concat([screen(files, t, progress=False)[0].assign(task=t) for t in tasks], ignore_index=True)
+    root = data_root(); files = [root/f for f in near_ood_files().file[:limit]]
+    # the photos by their path under the data root, as every results file names images: the table is the same wherever the data lives
+    return pd.concat([screen(files, t, progress=False)[0].assign(task=t, file=lambda d: [Path(f).relative_to(root).as_posix() for f in d.file]) for t in tasks], ignore_index=True)
 
 # %% ../nbs/14_audit.ipynb #14a00018
 def write_audit(results=None, progress: bool = True) -> dict:
