@@ -112,7 +112,7 @@ def compare_trees(committed, reproduced, tolerance: float = TOLERANCE, extra=())
                'identical': bool(len(cmp) == 0 or cmp.max_abs_diff.max() == 0), 'within_tolerance': not moved,
                'files_beyond_tolerance': moved,
                'only_in_reproduction': sorted(set(result_files(reproduced)) - set(files)) if reproduced.exists() else []}
-    dv = diverged_folds(committed, reproduced, tolerance) if reproduced.exists() else diverged_folds(committed, committed)
+    dv = diverged_folds(committed, reproduced, tolerance)   # a run the reproduction lacks is missing above, not diverged
     summary |= {'folds_diverged': len(dv), 'diverged_folds': dv.to_dict('records')}
     return rep, summary
 
