@@ -12,7 +12,7 @@ import pandas as pd
 
 # %% auto #0
 __all__ = ['TIMING', 'SKIP', 'TOLERANCE', 'METRICS', 'is_timing', 'result_files', 'compare_file', 'diverged_folds',
-           'cell_difference', 'compare_trees', 'write_reproduction']
+           'compare_trees', 'write_reproduction']
 
 # %% ../nbs/19a_compare.ipynb #c0a70006
 TIMING = re.compile(r'(^|_)(wall|seconds|secs|s|ms|minutes|latency|cpu|cpus|rss|mb_peak|peak_rss_mb|time|timing|started|command|median_ms|p90_ms|first_answer_s)($|_)|_ms$|_s$|seconds')
@@ -47,6 +47,13 @@ def _as_float(v):
     try: return float(v)
     except (TypeError, ValueError): return None
 
+def _differences(x: list, y: list) -> np.ndarray:
+    "|x - y| value by value of two equally long columns: numbers (0 where both are missing, inf where one is), or text (0 same, 1 not)."
+    fx, fy = [_as_float(v) for v in x], [_as_float(v) for v in y]
+    if not all(v is not None for v in fx + fy): return np.array([0.0 if str(u) == str(v) else 1.0 for u, v in zip(x, y)])
+    d = np.abs(np.array(fx) - np.array(fy)); d[np.isnan(d) & np.isnan(fx) & np.isnan(fy)] = 0; d[np.isnan(d)] = np.inf
+    return d
+
 def compare_file(committed, reproduced, name: str | None = None, tolerance: float = TOLERANCE) -> list[dict]:
     "One row per column of the file: file, column, committed, reproduced, max_abs_diff, compared, within."
     committed, reproduced = Path(committed), Path(reproduced); name = name or committed.name
@@ -61,11 +68,7 @@ def compare_file(committed, reproduced, name: str | None = None, tolerance: floa
             rows.append({'file': name, 'column': col, 'committed': None if x is None else f'{len(x)} values',
                          'reproduced': None if y is None else f'{len(y)} values', 'max_abs_diff': np.inf, 'compared': not timing, 'within': timing})
             continue
-        fx, fy = [_as_float(v) for v in x], [_as_float(v) for v in y]
-        if all(v is not None for v in fx + fy):
-            d = np.abs(np.array(fx) - np.array(fy)); d[np.isnan(d) & np.isnan(fx) & np.isnan(fy)] = 0; d[np.isnan(d)] = np.inf
-        else:
-            d = np.array([0.0 if str(u) == str(v) else 1.0 for u, v in zip(x, y)])
+        d = _differences(x, y)
         i = int(np.argmax(d)) if len(d) else 0
         m = float(d.max()) if len(d) else 0.0
         rows.append({'file': name, 'column': col, 'committed': x[i] if x else None, 'reproduced': y[i] if y else None,
@@ -81,21 +84,15 @@ def diverged_folds(committed, reproduced, tolerance: float = TOLERANCE) -> pd.Da
     for f in sorted(committed.rglob('folds.csv')):
         g = reproduced/f.relative_to(committed)
         if not g.exists(): continue
-        a, b = (pd.read_csv(p, keep_default_na=False, na_values=['']).set_index('fold') for p in (f, g))
-        for k in a.index.intersection(b.index):
-            moved = [c for c in a.columns if c in b.columns and not is_timing(c) and
-                     cell_difference(a.at[k, c], b.at[k, c]) > tolerance]
-            if 'accuracy' in moved:
-                rows.append({'run': f.parent.relative_to(committed).as_posix(), 'fold': int(k), 'accuracy_committed': float(a.at[k, 'accuracy']),
-                             'accuracy_reproduced': float(b.at[k, 'accuracy']), 'also_moved': ' '.join(c for c in moved if c not in METRICS)})
+        a, b = (pd.DataFrame(_columns(p)).set_index('fold') for p in (f, g))   # read as compare_file reads them
+        folds = a.index.intersection(b.index); a, b = a.loc[folds], b.loc[folds]
+        moved = pd.DataFrame({c: _differences(a[c].tolist(), b[c].tolist()) > tolerance
+                              for c in a.columns if c in b.columns and not is_timing(c)}, index=folds)
+        for k in folds[moved.accuracy]:
+            rows.append({'run': f.parent.relative_to(committed).as_posix(), 'fold': int(k), 'accuracy_committed': float(a.at[k, 'accuracy']),
+                         'accuracy_reproduced': float(b.at[k, 'accuracy']),
+                         'also_moved': ' '.join(c for c in moved.columns[moved.loc[k]] if c not in METRICS)})
     return pd.DataFrame(rows, columns=['run', 'fold', 'accuracy_committed', 'accuracy_reproduced', 'also_moved'])
-
-def cell_difference(x, y) -> float:
-    "|x - y| of two cells (0 or 1 for text; 0 when both are missing, inf when one is)."
-    fx, fy = _as_float(x), _as_float(y)
-    if fx is None or fy is None: return 0.0 if str(x) == str(y) else 1.0
-    if np.isnan(fx) and np.isnan(fy): return 0.0
-    d = abs(fx - fy); return np.inf if np.isnan(d) else d
 
 # %% ../nbs/19a_compare.ipynb #c0a7000c
 def compare_trees(committed, reproduced, tolerance: float = TOLERANCE, extra=()) -> tuple[pd.DataFrame, dict]:
