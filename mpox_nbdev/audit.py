@@ -15,7 +15,7 @@ from tqdm.auto import tqdm
 from .core import data_root, models_dir, results_dir, task_labels
 from .curation import acne_boxes, skin_mask
 from .explain import gradcam
-from .experiment import head_layer
+from .experiment import head_inputs
 from .export import fold_model
 from .features import extract_features
 from .folds import fold_split, load_manifest
@@ -96,9 +96,8 @@ CONTEXT_VIEWS = {
 def context_ablation(spec: RunSpec, results=None, progress: bool = True) -> pd.DataFrame:
     "Per class and view (full, centre, centre zoomed, context, blurred): test-fold accuracy of `spec`'s fold models, pooled over the folds."
     man = load_manifest()
-    layer = head_layer(spec)   # probeft's heads read the activations entering the last convolution
-    views = {'full': extract_features(man, spec.backbone, progress=False, layer=layer),
-             **{v: extract_features(man, spec.backbone, view=f'audit-{v}', transform=f, progress=progress, layer=layer) for v, f in CONTEXT_VIEWS.items()}}
+    views = {'full': head_inputs(spec, man, progress=False),   # what the run's heads read (probeft: the last convolution's inputs; pose arms: the canonical pose)
+             **{v: head_inputs(spec, man, f'audit-{v}', f, progress=progress) for v, f in CONTEXT_VIEWS.items()}}
     rows = []
     for _, _, y, _, P in fold_view_probs(spec, views, results, man):
         for v, p in P.items():

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .augment import PERTURBATIONS, all_views, change_views
+from .augment import PERTURBATIONS, all_views
 from .core import MpoxError, limit_threads, seed_everything, task_labels, task_rows
 from .features import extract_features
 from .finetune import FT_LAYER, finetune_probe, head_conv
@@ -19,12 +19,14 @@ from .folds import fold_split, load_manifest, subset_manifest
 from .gan import gan_training_features
 from .metrics import classification_metrics, operating_point, threshold_for_sensitivity
 from .probe import probe_search
-from .spec import PROBES, SEARCHES, RunSpec
+from .pose import POSES, pose_transform, to_canonical_pose
+from .spec import POSE_ARMS, PROBES, SEARCHES, RunSpec
 from .tuning import hyperband_search, prune_checkpoints
 
 # %% auto #0
-__all__ = ['fold_data_id', 'task_split', 'fold_head_path', 'head_layer', 'probe_views', 'probe_head', 'run_fold',
-           'load_fold_head', 'manifest_md5', 'experiment_fold', 'run_experiment']
+__all__ = ['fold_data_id', 'task_split', 'fold_head_path', 'head_layer', 'head_inputs', 'head_change_views', 'pose_views',
+           'probe_views', 'probe_head', 'run_fold', 'load_fold_head', 'manifest_md5', 'experiment_fold',
+           'run_experiment']
 
 # %% ../nbs/08a_experiment.ipynb #1ea98ae9
 def fold_data_id(train: pd.DataFrame, val: pd.DataFrame) -> str:
@@ -47,11 +49,33 @@ def head_layer(spec: RunSpec) -> str | None:
     "The backbone layer whose inputs `spec`'s heads read: `FT_LAYER` for `probeft` (`07c_finetune`), else None (the pooled features)."
     return FT_LAYER if spec.augment == 'probeft' else None
 
+def head_inputs(spec: RunSpec, manifest: pd.DataFrame, view: str = 'orig', transform=None, pooled: bool = False, **kw) -> np.ndarray:
+    """What `spec`'s heads read for every photo of `manifest` (changed by `transform`, cached as `view`): the pooled
+    features; for `probeft` the activations entering `FT_LAYER` (`pooled`: its pooled features, which its probe starts
+    from and the gate reads); for a pose arm, the pooled features of the photo turned to its canonical pose (`06a_pose`)."""
+    if spec.augment in POSE_ARMS:
+        return extract_features(manifest, spec.backbone, 'canonical' + ('' if view == 'orig' else f'-{view}'),
+                                lambda a, r: to_canonical_pose(a if transform is None else transform(a, r)), **kw)
+    return extract_features(manifest, spec.backbone, view, transform, layer=None if pooled else head_layer(spec), **kw)
+
+def head_change_views(spec: RunSpec, manifest: pd.DataFrame, changes=PERTURBATIONS, **kw) -> dict:
+    "{change: what `spec`'s heads read for every photo under that everyday change (`06_augment`)}."
+    return {p: head_inputs(spec, manifest, f'robust-{p}', f, **kw) for p, f in changes.items()}
+
+def pose_views(manifest: pd.DataFrame, name: str, **kw) -> list:
+    "Pooled features of every photo in each of its eight poses (`06a_pose`), pose 0 being the photo as it is."
+    return [extract_features(manifest, name, 'orig' if i == 0 else f'pose{i}', lambda a, r, i=i: pose_transform(a, i), **kw) for i in range(POSES)]
+
 def probe_views(spec: RunSpec, manifest: pd.DataFrame, rows, root=None, progress: bool = False) -> list:
-    "What the head reads for `rows` that also trains it: for `probeaug`, under each everyday photo change (`06_augment`); for `probetta` and `probeft`, mirrored; else none."
+    """What the head reads for `rows` that also trains it: for `probeaug`, under each everyday photo change (`06_augment`);
+    for `probetta` and `probeft`, mirrored; for a pose arm, the photo in each of its eight poses (`probeposeaug`: and its
+    everyday changes, each turned to its canonical pose); else none."""
+    kw = dict(root=root, progress=progress)
+    if spec.augment in POSE_ARMS:
+        return [v[rows] for v in (*pose_views(manifest, spec.backbone, **kw), *(head_change_views(spec, manifest, **kw).values() if spec.augment == 'probeposeaug' else ()))]
     if spec.augment not in ('probeaug', 'probetta', 'probeft'): return []
     changes = PERTURBATIONS if spec.augment == 'probeaug' else {'mirror': PERTURBATIONS['mirror']}
-    return [v[rows] for v in change_views(manifest, spec.backbone, changes, root=root, progress=progress, layer=head_layer(spec)).values()]
+    return [v[rows] for v in head_change_views(spec, manifest, changes, **kw).values()]
 
 def probe_head(spec: RunSpec, man: pd.DataFrame, X, tr, va, y, seed: int, root=None, progress: bool = False):
     """A probe arm's head fitted on rows `tr` of `man` (pooled features `X`) and chosen on rows `va` (`y`: a label per row):
@@ -62,7 +86,7 @@ def probe_head(spec: RunSpec, man: pd.DataFrame, X, tr, va, y, seed: int, root=N
     model, best, trials, dev = probe_search((X[tr], y[tr]), (X[va], y[va]), len(spec.classes), seed, groups,
                                             train_views=[] if spec.augment == 'probeft' else [v[tr] for v in changed])
     if spec.augment == 'probeft':
-        X = extract_features(man, spec.backbone, layer=head_layer(spec), root=root, progress=progress)
+        X = head_inputs(spec, man, root=root, progress=progress)
         model, ft, epochs, dev = finetune_probe(model, head_conv(spec.backbone), (X[tr], y[tr]), (X[va], y[va]), best['class_weight'],
                                                 seed, train_views=[v[tr] for v in changed])
         best, trials = {**best, **ft}, trials + epochs
@@ -72,7 +96,7 @@ def _fit_fold(spec: RunSpec, man: pd.DataFrame, split: tuple, fold: int, y, root
     "One backbone's head for one fold: (best settings, trials, test probabilities, validation (scores, labels) or None, extra columns)."
     train, val, test = task_split(man, split, spec.task)
     tr, va, te = train.index.to_numpy(), val.index.to_numpy(), test.index.to_numpy()
-    X = extract_features(man, spec.backbone, root=root, progress=progress)
+    X = head_inputs(spec, man, pooled=True, root=root, progress=progress)
     views, Xtr, ytr, extra, dev = None, X[tr], y[tr], {}, None
     if spec.augment == 'aug':
         views = {k: v[:, tr] for k, v in all_views(man, spec.backbone, root=root, progress=progress).items()}

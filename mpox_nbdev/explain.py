@@ -16,6 +16,7 @@ from .core import data_root, results_dir
 from .export import fold_model
 from .folds import load_manifest
 from .images import load_array, parse_crop
+from .pose import canonical_pose, from_pose
 from .spec import RunSpec
 from .stats import best_run
 
@@ -37,7 +38,9 @@ def gradcam(model, image: np.ndarray, class_index: int | None = None) -> tuple[n
     probs = model.predict(x, verbose=0)[0]
     k = int(np.argmax(probs)) if class_index is None else class_index
     cam = Gradcam(model, model_modifier=ReplaceToLinear(), clone=True)(CategoricalScore([k]), x, penultimate_layer=penultimate_layer(model))
-    return np.nan_to_num(cam[0]), probs
+    cam = np.nan_to_num(cam[0])
+    if 'canonical_pose' in {l.name for l in model.layers}: cam = from_pose(cam, canonical_pose(x[0]))   # the model saw the photo turned: turn its heatmap back
+    return cam, probs
 
 def gradcam_overlay(image: np.ndarray, cam: np.ndarray, alpha: float = 0.45, caption: str | None = None) -> Image.Image:
     "The image with the heatmap (jet colour map) blended on top, side by side with the original, and a caption."

@@ -14,13 +14,12 @@ from tqdm.auto import tqdm
 from .augment import all_views
 from .backbones import BACKBONES, backbone
 from .core import MpoxError, cache_dir, data_root, quiet_native_logs, task_labels
-from .experiment import fold_head_path, load_fold_head, probe_head
-from .features import extract_features
+from .experiment import fold_head_path, head_inputs, load_fold_head, probe_head
 from .finetune import FT_LAYER, finetuned_head, finetuned_weights
 from .folds import fold_split, load_manifest, train_val_split
 from .images import load_array, parse_crop
 from .metrics import classification_metrics
-from .spec import PROBES, RunSpec
+from .spec import POSE_ARMS, PROBES, RunSpec
 from .tuning import UNITS, hyperband_search
 
 # %% auto #0
@@ -28,12 +27,13 @@ __all__ = ['VARIANTS', 'PAPER_SIZES_MB', 'full_model', 'fold_model', 'to_tflite'
            'summarise_quantization', 'train_default_model']
 
 # %% ../nbs/10_export.ipynb #a72850e0
-def full_model(backbone_name: str, head, weights='imagenet', gate=None):
-    """Backbone + head as one flat Keras Functional model: raw RGB (size x size x 3) -> class probabilities [, OOD score].
+def full_model(backbone_name: str, head, weights='imagenet', gate=None, pose: bool = False):
+    """Backbone + head as one flat Keras Functional model: raw RGB (size x size x 3) -> class probabilities [, OOD score];
+    with `pose`, the photo is first turned to its canonical pose inside the model (`06a_pose`, the pose arms).
     A `probeft` head (it reads the activations entering the backbone's last convolution) joins the backbone there, beside
     the frozen convolution whose pooled features the gate keeps reading."""
     import keras
-    bb = backbone(backbone_name, weights)
+    bb = backbone(backbone_name, weights, pose=pose)
     x = feats = bb.output
     if len(head.input.shape) == 4: x = finetuned_head(*finetuned_weights(head), inputs=bb.get_layer(FT_LAYER).input)
     else:
@@ -44,7 +44,7 @@ def full_model(backbone_name: str, head, weights='imagenet', gate=None):
 def fold_model(spec: RunSpec, fold: int, manifest: pd.DataFrame | None = None, recompute: bool = True):
     "The full Keras model of one fold of run `spec`: that fold's saved head (see `run_fold`) on the backbone; a head missing from the cache is recomputed (the search is seeded: the same head)."
     man = load_manifest() if manifest is None else manifest
-    return full_model(spec.backbone, load_fold_head(spec, man, fold, recompute))
+    return full_model(spec.backbone, load_fold_head(spec, man, fold, recompute), pose=spec.augment in POSE_ARMS)
 
 # %% ../nbs/10_export.ipynb #4aa480fe
 VARIANTS = ('float32', 'float16', 'dynamic_int8', 'full_int8')
@@ -158,7 +158,7 @@ def train_default_model(spec: RunSpec, max_units: int = 1024):
     (held-out scores, labels)) — the held-out predictions are what the binary operating point is chosen on."""
     man = load_manifest().reset_index(drop=True)
     tr, va = train_val_split(man, seed=spec.seed)
-    X = extract_features(man, spec.backbone, progress=False); y = task_labels(man.label, spec.task)
+    X = head_inputs(spec, man, pooled=True, progress=False); y = task_labels(man.label, spec.task)
     train, val, n = (X[tr.index], y[tr.index]), (X[va.index], y[va.index]), len(spec.classes)
     if spec.augment in PROBES: head, best, trials, (s, ys), _, _ = probe_head(spec, man, X, tr.index.to_numpy(), va.index.to_numpy(), y, spec.seed)
     else:
@@ -167,4 +167,4 @@ def train_default_model(spec: RunSpec, max_units: int = 1024):
         head, best, trials = hyperband_search(train, val, n, project, views, max_epochs=spec.max_epochs, seed=spec.seed,
                                               units=[u for u in UNITS if u <= max_units])
         s, ys = head.predict(val[0], verbose=0), val[1]
-    return full_model(spec.backbone, head), head, best, float((s.argmax(1) == ys).mean()), (s, ys)
+    return full_model(spec.backbone, head, pose=spec.augment in POSE_ARMS), head, best, float((s.argmax(1) == ys).mean()), (s, ys)

@@ -15,15 +15,14 @@ from tqdm.auto import tqdm
 from .benchmark import count_flops, time_tflite
 from .core import TASKS, data_root, models_dir, project_root, results_dir
 from .data import load_registry
-from .experiment import fold_head_path, run_fold
+from .experiment import fold_head_path, head_inputs, run_fold
 from .export import VARIANTS, TFLiteClassifier, full_model, quantization_table, summarise_quantization, to_tflite, train_default_model
-from .features import extract_features
 from .folds import load_manifest
 from .images import load_array, load_image, parse_crop
 from .metrics import confidence_floor, decisions, prediction_arrays, threshold_for_sensitivity, verdict_rates
 from .ood import chosen_gate, evaluation_pictures, far_ood_pictures, gate_layer
 from .robustness import ROBUSTNESS_ARMS, robustness_table, summarise_robustness
-from .spec import ARMS, ENSEMBLES, PROBES, SEARCHES, RunSpec
+from .spec import ARMS, ENSEMBLES, POSE_ARMS, PROBES, SEARCHES, RunSpec
 from .stats import best_runs, calibration_table, load_folds, ranked_runs
 
 # %% auto #0
@@ -234,8 +233,9 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
                 break
         b, aug = spec.backbone, spec.augment
         _, head, hp, val_acc, (s, ys) = train_default_model(spec)
-        man = load_manifest(); gate = chosen_gate(b, results)   # the out-of-distribution gate: all of OCSI as references
-        model = full_model(b, head, gate=gate_layer(extract_features(man, b, progress=False), gate['k'])); size = model.input.shape[1]
+        man = load_manifest(); refs = head_inputs(spec, man, pooled=True, progress=False)   # the gate's references: all of OCSI, as the model sees it (pose arms: in the canonical pose)
+        gate = chosen_gate(b, results, features=refs)   # the out-of-distribution gate
+        model = full_model(b, head, gate=gate_layer(refs, gate['k']), pose=aug in POSE_ARMS); size = model.input.shape[1]
         calib = np.stack([load_array(data_root()/f, parse_crop(c), size) for f, c in zip(man.file[::4], man.crop[::4])] +
                          [np.asarray(p.resize((size, size), Image.BILINEAR)) for p in gate_calibration_pictures()])
         md = models_dir(); md.mkdir(exist_ok=True)
@@ -247,6 +247,8 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
         else: desc = f"a dense head of {hp['n_layers']} layer(s) of {[hp[f'units_{i}'] for i in range(hp['n_layers'])]} units, lr {hp['lr']:.2g}"
         if aug == 'probeaug': desc += ", trained on each photo and its everyday changes too (mirror, rotation, JPEG, brightness, blur, lower resolution)"
         if aug == 'probeft': desc += f", then trained {hp['ft_epoch']} epoch(s) together with the backbone's last 1x1 convolution (the frozen one still feeds the gate)"
+        if aug in POSE_ARMS: desc += (", on each photo turned and mirrored into its canonical pose inside the model (the same pixels for a mirrored or quarter-turned photo), "
+                                      "trained on all eight poses of the training photos" + (" and their everyday changes" if aug == 'probeposeaug' else ''))
         if aug in SEARCHES: desc += f", L2 {hp['l2']:.2g}, class weight {hp['class_weight']} (the better Hyperband search)"
         one = time_tflite(flats[variant], 1)
         card = {'task': task, 'file': f'models/{task}.tflite', 'classes': spec.classes, 'backbone': b, 'augment': aug,

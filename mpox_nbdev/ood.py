@@ -181,13 +181,15 @@ def leave_group_out_scores(ref, groups, k: int = 5) -> np.ndarray:
     sim[g[:, None] == g[None]] = -np.inf
     return 1 - np.sort(sim, 1)[:, -k:].mean(1)
 
-def chosen_gate(backbone: str, results=None, manifest: pd.DataFrame | None = None, pass_rate: float = 0.975) -> dict:
-    "The gate to ship for `backbone`: the kNN gate with the best far-set AUROC in results/ood/gates.csv, its ten-fold rates, and its threshold for all of OCSI as references."
+def chosen_gate(backbone: str, results=None, manifest: pd.DataFrame | None = None, pass_rate: float = 0.975, features=None) -> dict:
+    """The gate to ship for `backbone`: the kNN gate with the best far-set AUROC in results/ood/gates.csv, its ten-fold rates, and its
+    threshold for all of OCSI as references (their pooled `features` as the shipped model computes them; default: of the photos as they are)."""
     t = pd.read_csv(Path(results or results_dir())/'ood'/'gates.csv').query('backbone == @backbone and gate.str.startswith("knn")', engine='python')
     if t.empty: raise ValueError(f'results/ood/gates.csv has no kNN gate for {backbone}; run write_ood first')
     r = t.sort_values(['auroc_far', 'gate'], ascending=[False, True]).iloc[0]; k = int(r.gate[3:].split('_')[0])
     man = load_manifest() if manifest is None else manifest
-    thr = gate_threshold(leave_group_out_scores(extract_features(man, backbone, progress=False), man.group, k), pass_rate)
+    X = extract_features(man, backbone, progress=False) if features is None else features
+    thr = gate_threshold(leave_group_out_scores(X, man.group, k), pass_rate)
     return {'gate': r.gate, 'k': k, 'threshold': thr, 'fold_threshold': float(r.threshold), 'pass_test': float(r.pass_test),
             'auroc_far': float(r.auroc_far), 'reject_far': float(r.reject_far), 'reject_faces': float(r.reject_faces),
             'reject_measles': float(r.reject_measles)}

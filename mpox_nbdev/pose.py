@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 # %% auto #0
-__all__ = ['POSES', 'POSE_DIRECTION', 'pose_transform', 'from_pose', 'brightness_moment', 'canonical_pose', 'to_canonical_pose',
-           'canonical_pose_layer']
+__all__ = ['POSES', 'POSE_DIRECTION', 'POSE_POOL', 'pose_transform', 'from_pose', 'brightness_moment', 'canonical_pose',
+           'to_canonical_pose', 'pose_kernels', 'canonical_pose_layer']
 
 # %% ../nbs/06a_pose.ipynb #c0a50006
 POSES = 8
@@ -27,10 +27,14 @@ def from_pose(y: np.ndarray, i: int) -> np.ndarray:
 # %% ../nbs/06a_pose.ipynb #c0a50009
 POSE_DIRECTION = np.deg2rad(22.5)   # the middle of the first octant: the canonical pose puts the brightness moment nearest to it
 
-def brightness_moment(x: np.ndarray) -> np.ndarray:
-    "(horizontal, vertical) offset of the brightness of a square H×W×3 image from its centre, in units of the side."
-    g = np.asarray(x, np.float64).mean(-1); g = g - g.mean()
-    r = (np.arange(g.shape[0]) - (g.shape[0] - 1) / 2) / g.shape[0]
+POSE_POOL = 4   # the moment is taken over 4x4 block means (what the layer below convolves): the input size must be a multiple of it
+
+def brightness_moment(x: np.ndarray, pool: int = POSE_POOL) -> np.ndarray:
+    "(horizontal, vertical) offset of the brightness of a square H×W×3 image from its centre, in units of the side, over `pool`×`pool` block means."
+    n = x.shape[0]
+    if n % pool: raise ValueError(f'the canonical pose needs an input size that is a multiple of {pool}, not {n}')
+    g = np.asarray(x, np.float64).mean(-1).reshape(n // pool, pool, n // pool, pool).mean((1, 3)); g = g - g.mean()
+    r = ((np.arange(n // pool) * pool + (pool - 1) / 2) - (n - 1) / 2) / n   # each block's centre
     return np.array([(g * r[None]).mean(), (g * r[:, None]).mean()])
 
 def canonical_pose(x: np.ndarray) -> int:
@@ -44,22 +48,25 @@ def to_canonical_pose(x: np.ndarray) -> np.ndarray:
     return pose_transform(x, canonical_pose(x))
 
 # %% ../nbs/06a_pose.ipynb #c0a5000e
+def pose_kernels(n: int, pool: int = POSE_POOL) -> np.ndarray:
+    "Convolution kernels (n/pool, n/pool, 3, 8) whose outputs on an n×n image averaged over pool×pool blocks are the eight poses' scores `d · m(pose i)`."
+    if n % pool: raise ValueError(f'the canonical pose needs an input size that is a multiple of {pool}, not {n}')
+    m = n // pool
+    r = ((np.arange(m) * pool + (pool - 1) / 2) - (n - 1) / 2) / n   # the ramp at each block's centre
+    D = np.cos(POSE_DIRECTION) * r[None, :] + np.sin(POSE_DIRECTION) * r[:, None]
+    K = np.stack([from_pose(D, i) for i in range(POSES)], -1) / (3 * m * m)
+    return np.repeat(K[:, :, None, :], 3, axis=2).astype(np.float32)
+
 def canonical_pose_layer(name: str = 'canonical_pose'):
     "A Keras layer: a batch of square RGB images -> each in its canonical pose (as `to_canonical_pose`)."
     import keras, tensorflow as tf
     class CanonicalPose(keras.layers.Layer):
         def call(self, x):
-            n = x.shape[1]
-            r = ((np.arange(n) - (n - 1) / 2) / n).astype(np.float32)
+            scores = keras.ops.conv(keras.ops.average_pool(x, POSE_POOL, POSE_POOL), pose_kernels(x.shape[1]), padding='valid')
             poses = []
             for i in range(POSES):
                 y = x
                 for _ in range(i % 4): y = keras.ops.flip(keras.ops.transpose(y, (0, 2, 1, 3)), axis=1)   # a quarter turn anticlockwise
                 poses.append(keras.ops.flip(y, axis=2) if i >= 4 else y)
-            def score(y):
-                g = keras.ops.mean(y, axis=-1); g = g - keras.ops.mean(g, axis=(1, 2), keepdims=True)
-                return (keras.ops.mean(g * r[None, None, :], axis=(1, 2)) * float(np.cos(POSE_DIRECTION)) +
-                        keras.ops.mean(g * r[None, :, None], axis=(1, 2)) * float(np.sin(POSE_DIRECTION)))
-            pick = tf.one_hot(tf.math.argmax(keras.ops.stack([score(y) for y in poses], axis=1), axis=1), POSES)
-            return keras.ops.sum(keras.ops.stack(poses, axis=1) * pick[:, :, None, None, None], axis=1)
+            return tf.gather(keras.ops.stack(poses, axis=1), tf.math.argmax(keras.ops.reshape(scores, (-1, POSES)), axis=1), batch_dims=1)
     return CanonicalPose(name=name)

@@ -18,6 +18,7 @@ from .explain import gradcam, gradcam_overlay
 from .export import TFLiteClassifier, full_model
 from .images import load_image
 from .metrics import decisions
+from .spec import POSE_ARMS
 
 # %% auto #0
 __all__ = ['SCAN_EXTS', 'OVERLAY_SUFFIXES', 'default_model', 'model_card', 'find_images', 'check_output', 'image_warnings',
@@ -132,7 +133,7 @@ def explain_photo(image, out, task: str = 'multiclass', model=None) -> dict:
                          "the heatmap explains a class that does not apply")
     with quiet_native_logs():  # TensorFlow's start-up notices; errors still arrive as exceptions
         import keras
-        model = full_model(card['backbone'], keras.models.load_model(head))
+        model = full_model(card['backbone'], keras.models.load_model(head), pose=card['augment'] in POSE_ARMS)
     cam, probs = gradcam(model, img)
     cls = card['classes']; k = int(np.argmax(probs))
     caption = f"{cls[k]} {probs[k]:.2f} | " + ' '.join(f'{c} {p:.2f}' for c, p in zip(cls, probs))

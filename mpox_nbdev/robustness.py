@@ -9,10 +9,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .augment import PERTURBATIONS, change_views
+from .augment import PERTURBATIONS
 from .core import results_dir, task_labels
-from .experiment import head_layer, load_fold_head, task_split
-from .features import extract_features
+from .experiment import head_change_views, head_inputs, load_fold_head, task_split
 from .folds import fold_split, load_manifest
 from .metrics import decisions
 from .spec import RunSpec
@@ -38,8 +37,7 @@ def robustness_table(spec: RunSpec, perturbations=PERTURBATIONS, results=None, p
     shipped model's `floor` (`inconclusive_below`), also the verdicts: contradictions (a class in both views, not the same
     one) and changes between an answer and "inconclusive"."""
     man = load_manifest()
-    layer = head_layer(spec)   # probeft's heads read the activations entering the last convolution
-    views = {'original': extract_features(man, spec.backbone, progress=False, layer=layer), **change_views(man, spec.backbone, perturbations, progress=progress, layer=layer)}
+    views = {'original': head_inputs(spec, man, progress=False), **head_change_views(spec, man, perturbations, progress=progress)}
     rows = []
     for k, te, yte, t, P in fold_view_probs(spec, views, results, man):
         p0 = P['original']; d0 = decisions(p0, t); a0 = p0[np.arange(len(d0)), d0] >= (floor or 0)
@@ -74,7 +72,7 @@ def card_floors(cards) -> dict:
     "task -> the shipped model's confidence floor (`inconclusive_below`): every run of the task is judged by the rule users get."
     return {c['task']: c['inconclusive_below'] for c in cards if c.get('inconclusive_below') is not None}
 
-ROBUSTNESS_ARMS = ('probe', 'probeaug', 'probeft')   # the plain probe; trained on the changes; last convolution fine-tuned on photos + mirror images
+ROBUSTNESS_ARMS = ('probe', 'probeaug', 'probeft', 'probepose', 'probeposeaug')   # the plain probe; trained on the changes; last convolution fine-tuned on photos + mirror images; canonical pose (and the changes)
 
 def robustness_specs(cards, results=None) -> list[RunSpec]:
     "The runs to measure: each shipped model's run, and the runs of `ROBUSTNESS_ARMS` of its backbone and task where they exist."

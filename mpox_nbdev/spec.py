@@ -14,13 +14,14 @@ from .backbones import BACKBONES
 from .core import ALL_TASKS, cache_dir, results_dir, task_classes
 
 # %% auto #0
-__all__ = ['AUGMENTS', 'SEARCHES', 'PROBES', 'ARMS', 'GRID_ARMS', 'ENSEMBLES', 'ENSEMBLE_ARMS', 'GAN_STEPS', 'HEAD_SEEDING',
-           'RunSpec']
+__all__ = ['AUGMENTS', 'SEARCHES', 'PROBES', 'POSE_ARMS', 'ARMS', 'GRID_ARMS', 'ENSEMBLES', 'ENSEMBLE_ARMS', 'GAN_STEPS',
+           'HEAD_SEEDING', 'RunSpec']
 
 # %% ../nbs/07a_spec.ipynb #5bec0006
 AUGMENTS = ('noaug', 'aug', 'gan')      # Hyperband head; augmentation arms
 SEARCHES = ('hbplus',)                  # a better Hyperband head search
-PROBES = ('probe', 'probecv', 'probeaug', 'probetta', 'probeft')  # linear probe; probeaug: trained on everyday photo changes too; probeft: + the last convolution fine-tuned
+PROBES = ('probe', 'probecv', 'probeaug', 'probetta', 'probeft', 'probepose', 'probeposeaug')  # linear probe; probeaug: trained on everyday photo changes too; probeft: + the last convolution fine-tuned
+POSE_ARMS = ('probepose', 'probeposeaug')  # each photo turned to its canonical pose (06a_pose), trained on all eight poses (probeposeaug: and the everyday changes)
 ARMS = AUGMENTS + SEARCHES + PROBES
 GRID_ARMS = ('noaug', 'aug', *SEARCHES, *PROBES)
 ENSEMBLES = {'LiteEnsemble': ('EfficientNetLite0', 'EfficientNetLite1', 'EfficientNetLite2')}
