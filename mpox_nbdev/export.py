@@ -23,8 +23,8 @@ from .spec import POSE_ARMS, PROBES, RunSpec
 from .tuning import UNITS, hyperband_search
 
 # %% auto #0
-__all__ = ['VARIANTS', 'PAPER_SIZES_MB', 'full_model', 'fold_model', 'to_tflite', 'TFLiteClassifier', 'quantization_table',
-           'summarise_quantization', 'train_default_model']
+__all__ = ['VARIANTS', 'PAPER_SIZES_MB', 'full_model', 'fold_model', 'to_tflite', 'TFLiteClassifier', 'fold_calibration',
+           'quantization_table', 'summarise_quantization', 'train_default_model']
 
 # %% ../nbs/10_export.ipynb #a72850e0
 def full_model(backbone_name: str, head, weights='imagenet', gate=None, pose: bool = False):
@@ -113,6 +113,11 @@ def _quantized_fold_file(spec: RunSpec, man: pd.DataFrame, fold: int, n_calib: i
     key = hashlib.md5(hp.read_bytes() + f'|{n_calib}|{",".join(VARIANTS)}'.encode()).hexdigest()[:12]
     return cache_dir()/'quantization'/spec.task/spec.backbone/spec.augment/f'fold{fold}-{key}.json'
 
+def fold_calibration(imgs: np.ndarray, split: tuple, fold: int, n_calib: int = 64) -> np.ndarray:
+    "The int8 calibration images of outer fold `fold`: `n_calib` of its training photos (`split` as `fold_split` gives it), drawn with the fold as seed."
+    tr = split[0].index.to_numpy()
+    return imgs[np.random.default_rng(fold).choice(tr, min(n_calib, len(tr)), replace=False)]
+
 def quantization_table(spec: RunSpec, folds='all', n_calib: int = 64, progress=True, manifest: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per fold of run `spec` and per variant: file size (MB) and test metrics through ai_edge_litert. Each fold's rows
     are kept in the cache as soon as they are measured, so a mobile stage stopped half-way keeps the folds it had done."""
@@ -123,9 +128,9 @@ def quantization_table(spec: RunSpec, folds='all', n_calib: int = 64, progress=T
     for k in tqdm(folds, desc=f'quantize {spec.name}', disable=not progress):
         saved = _quantized_fold_file(spec, man, k, n_calib)
         if saved is not None and saved.exists(): rows += json.loads(saved.read_text()); continue
-        tr, _, te = fold_split(man, k, spec.seed)
+        split = fold_split(man, k, spec.seed); te = split[2]
         m = fold_model(spec, k, man)   # makes the head again when the cache lacks it
-        calib = imgs[np.random.default_rng(k).choice(tr.index.to_numpy(), min(n_calib, len(tr)), replace=False)]
+        calib = fold_calibration(imgs, split, k, n_calib)
         fold_rows = []
         for v in VARIANTS:
             flat = to_tflite(m, v, calib)

@@ -144,7 +144,8 @@ def budget_decision(measured: pd.DataFrame, budget: pd.DataFrame) -> pd.DataFram
     out['fits'] = np.where(known, out.backbone.map(b.fits).fillna(False).astype(bool), out.fits)
     return out
 
-NOT_SHIPPED = ('gan', 'probetta')  # gan: a research arm; probetta: its answer needs the mirrored photo too (two backbone passes)
+NOT_SHIPPED = ('gan', 'probetta', *POSE_ARMS)  # gan: a research arm; probetta: its answer needs the mirrored photo too (two backbone passes);
+                                               # the pose arms: their gate reads the turned photo and rejects fewer far pictures (results/ood/pose_gates.csv)
 
 def shipping_candidates(task: str, budgets: pd.DataFrame, results=None) -> list[tuple[str, str]]:
     "(backbone, arm) of `task`'s runs whose backbone fits the phone (no arm of `NOT_SHIPPED`), best mean 10-fold accuracy first (ties as in `best_runs`)."

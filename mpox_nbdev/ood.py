@@ -17,12 +17,13 @@ from .core import data_root, results_dir
 from .data import load_registry
 from .features import backbone_model, extract_features
 from .folds import fold_split, load_manifest
+from .pose import to_canonical_pose
 from .images import load_image
 
 # %% auto #0
 __all__ = ['GATES', 'SETS', 'hellinger', 'KNNGate', 'MahalanobisGate', 'gate_threshold', 'fpr_at_tpr', 'far_ood_pictures',
            'face_pictures', 'near_ood_files', 'picture_features', 'evaluation_pictures', 'evaluation_features',
-           'evaluate_gates', 'write_ood', 'leave_group_out_scores', 'chosen_gate', 'gate_layer']
+           'evaluate_gates', 'write_ood', 'write_pose_gates', 'leave_group_out_scores', 'chosen_gate', 'gate_layer']
 
 # %% ../nbs/05a_ood.ipynb #0a5d0006
 def _unit(f): f = np.asarray(f, np.float64); return f / np.maximum(np.linalg.norm(f, axis=1, keepdims=True), 1e-12)
@@ -115,11 +116,12 @@ def near_ood_files(registry: pd.DataFrame | None = None) -> pd.DataFrame:
     return reg[(reg.label == 'Measles') & (reg.status == 'present_at_HEAD')].reset_index(drop=True)
 
 # %% ../nbs/05a_ood.ipynb #0a5d000e
-def picture_features(pictures, backbone: str, batch_size: int = 32) -> np.ndarray:
-    "Backbone features of PIL pictures, resized whole to the input size as `mpox predict` does."
+def picture_features(pictures, backbone: str, batch_size: int = 32, pose: bool = False) -> np.ndarray:
+    "Backbone features of PIL pictures, resized whole to the input size as `mpox predict` does (with `pose`: then turned to their canonical pose, `06a_pose`)."
     size = BACKBONES[backbone].size; out = []
     for s in range(0, len(pictures), batch_size):
         x = np.stack([np.asarray(p.resize((size, size), Image.BILINEAR), np.uint8) for p in pictures[s:s + batch_size]])
+        if pose: x = np.stack([to_canonical_pose(a) for a in x])
         out.append(backbone_model(backbone).predict(x.astype(np.float32), verbose=0))
     return np.concatenate(out)
 
@@ -132,16 +134,16 @@ def evaluation_pictures() -> dict:
     return {'far': far_ood_pictures(), 'faces': face_pictures(),
             'measles': [(f, 'measles', load_image(data_root()/f)) for f in tqdm(mea.file, desc='measles photos', leave=False)]}
 
-def evaluation_features(backbone: str, pictures: dict | None = None) -> dict:
-    "{set: (names, kinds, features)} of the evaluation sets (`evaluation_pictures`) for `backbone`."
-    return {s: ([n for n, _, _ in items], [k for _, k, _ in items], picture_features([p for _, _, p in items], backbone))
+def evaluation_features(backbone: str, pictures: dict | None = None, pose: bool = False) -> dict:
+    "{set: (names, kinds, features)} of the evaluation sets (`evaluation_pictures`) for `backbone` (`pose`: each picture in its canonical pose)."
+    return {s: ([n for n, _, _ in items], [k for _, k, _ in items], picture_features([p for _, _, p in items], backbone, pose=pose))
             for s, items in (pictures or evaluation_pictures()).items()}
 
-def evaluate_gates(backbone: str, gates=GATES, sets: dict | None = None, manifest=None, pass_rate: float = 0.975, seed: int = 0):
-    "(one row per gate with its threshold, pass rate and per-set AUROC/FPR@95/rejection; per-picture mean scores of each gate)."
+def evaluate_gates(backbone: str, gates=GATES, sets: dict | None = None, manifest=None, pass_rate: float = 0.975, seed: int = 0, features=None):
+    "(one row per gate with its threshold, pass rate and per-set AUROC/FPR@95/rejection; per-picture mean scores of each gate); `features`: OCSI's, if not of the photos as they are."
     from sklearn.metrics import roc_auc_score
     man = load_manifest() if manifest is None else manifest.reset_index(drop=True)
-    X = extract_features(man, backbone, progress=False); sets = sets or evaluation_features(backbone)
+    X = extract_features(man, backbone, progress=False) if features is None else features; sets = sets or evaluation_features(backbone)
     folds = sorted(man.fold.unique()); rows, pictures = [], []
     for name, fit in tqdm(gates.items(), desc=f'OOD gates {backbone}', leave=False):
         val, test, test_idx, out = [], [], [], {s: [] for s in sets}
@@ -172,6 +174,18 @@ def write_ood(backbones, results=None) -> pd.DataFrame:
     t = pd.concat([a for a, _ in both], ignore_index=True); p = pd.concat([b for _, b in both], ignore_index=True)
     t.to_csv(out/'gates.csv', index=False, float_format='%.6g', lineterminator='\n')
     p.to_csv(out/'pictures.csv', index=False, float_format='%.6g', lineterminator='\n')
+    return t
+
+# %% ../nbs/05a_ood.ipynb #0a5d0031
+def write_pose_gates(backbones, results=None, gate: str = 'knn5', pictures: dict | None = None) -> pd.DataFrame:
+    "The `gate` evaluated on the photos as they are and in their canonical pose (OCSI's and the evaluation sets' alike); writes results/ood/pose_gates.csv."
+    man, pictures, rows = load_manifest(), pictures or evaluation_pictures(), []
+    for b in tqdm(backbones, desc='OOD gate in the canonical pose'):
+        turned = extract_features(man, b, 'canonical', lambda a, r: to_canonical_pose(a), progress=False)   # the pose arms' cached features
+        for pose, X in ((False, None), (True, turned)):
+            rows.append(evaluate_gates(b, {gate: GATES[gate]}, evaluation_features(b, pictures, pose), man, features=X)[0].assign(pose=pose))
+    out = Path(results or results_dir())/'ood'; out.mkdir(parents=True, exist_ok=True)
+    t = pd.concat(rows, ignore_index=True); t.to_csv(out/'pose_gates.csv', index=False, float_format='%.6g', lineterminator='\n')
     return t
 
 # %% ../nbs/05a_ood.ipynb #0a5d001a

@@ -10,15 +10,20 @@ import numpy as np
 import pandas as pd
 
 from .augment import PERTURBATIONS
-from .core import results_dir, task_labels
+from tqdm.auto import tqdm
+
+from .backbones import BACKBONES
+from .core import data_root, results_dir, task_labels
 from .experiment import head_change_views, head_inputs, load_fold_head, task_split
+from .export import TFLiteClassifier, fold_calibration, fold_model, to_tflite
+from .images import load_array, parse_crop
 from .folds import fold_split, load_manifest
 from .metrics import decisions
 from .spec import RunSpec
 
 # %% auto #0
-__all__ = ['ROBUSTNESS_ARMS', 'fold_view_probs', 'robustness_table', 'summarise_robustness', 'write_robustness', 'card_floors',
-           'robustness_specs']
+__all__ = ['ROBUSTNESS_ARMS', 'fold_view_probs', 'robustness_table', 'summarise_robustness', 'int8_robustness_table',
+           'write_robustness', 'card_floors', 'shipped_specs', 'robustness_specs']
 
 # %% ../nbs/12b_robustness.ipynb #4b0b0009
 def fold_view_probs(spec: RunSpec, views: dict, results=None, manifest: pd.DataFrame | None = None):
@@ -38,17 +43,18 @@ def robustness_table(spec: RunSpec, perturbations=PERTURBATIONS, results=None, p
     one) and changes between an answer and "inconclusive"."""
     man = load_manifest()
     views = {'original': head_inputs(spec, man, progress=False), **head_change_views(spec, man, perturbations, progress=progress)}
-    rows = []
-    for k, te, yte, t, P in fold_view_probs(spec, views, results, man):
-        p0 = P['original']; d0 = decisions(p0, t); a0 = p0[np.arange(len(d0)), d0] >= (floor or 0)
-        for name in perturbations:
-            p1 = P[name]; d1 = decisions(p1, t); a1 = p1[np.arange(len(d1)), d1] >= (floor or 0)
-            rows.append({'task': spec.task, 'backbone': spec.backbone, 'augment': spec.augment, 'fold': k, 'perturbation': name,
-                         'n': len(te), 'flips': int((d0 != d1).sum()), 'flip_rate': float((d0 != d1).mean()),
-                         'contradictions': int(((d0 != d1) & a0 & a1).sum()), 'verdict_changes': int((a0 != a1).sum()),
-                         'mean_abs_dp': float(np.abs(p1[np.arange(len(d0)), d0] - p0[np.arange(len(d0)), d0]).mean()),
-                         'accuracy_original': float((d0 == yte).mean()), 'accuracy_changed': float((d1 == yte).mean())})
-    return pd.DataFrame(rows)
+    return pd.DataFrame([_flip_row(spec, k, name, P['original'], P[name], yte, t, floor)
+                         for k, te, yte, t, P in fold_view_probs(spec, views, results, man) for name in perturbations])
+
+def _flip_row(spec: RunSpec, fold: int, change: str, p0, p1, y, threshold, floor) -> dict:
+    "One fold's and one change's row of `robustness_table`: `p0`, `p1` the test probabilities before and after the change."
+    d0, d1 = decisions(p0, threshold), decisions(p1, threshold); i = np.arange(len(d0))
+    a0, a1 = p0[i, d0] >= (floor or 0), p1[i, d1] >= (floor or 0)
+    return {'task': spec.task, 'backbone': spec.backbone, 'augment': spec.augment, 'fold': fold, 'perturbation': change,
+            'n': len(d0), 'flips': int((d0 != d1).sum()), 'flip_rate': float((d0 != d1).mean()),
+            'contradictions': int(((d0 != d1) & a0 & a1).sum()), 'verdict_changes': int((a0 != a1).sum()),
+            'mean_abs_dp': float(np.abs(p1[i, d0] - p0[i, d0]).mean()),
+            'accuracy_original': float((d0 == y).mean()), 'accuracy_changed': float((d1 == y).mean())}
 
 def summarise_robustness(r: pd.DataFrame) -> pd.DataFrame:
     "Per run and change, over the folds: shares of decisions flipped, of contradicting answers and of answer/inconclusive changes (pooled), mean |Δp|, accuracy before and after."
@@ -59,20 +65,42 @@ def summarise_robustness(r: pd.DataFrame) -> pd.DataFrame:
                                         'accuracy_original': np.average(d.accuracy_original, weights=d.n),
                                         'accuracy_changed': np.average(d.accuracy_changed, weights=d.n)}), include_groups=False).reset_index()
 
+# %% ../nbs/12b_robustness.ipynb #4b0b0021
+def int8_robustness_table(spec: RunSpec, perturbations=PERTURBATIONS, results=None, floor: float | None = None, n_calib: int = 64, progress: bool = True) -> pd.DataFrame:
+    "As `robustness_table`, through each fold's full-int8 TFLite model (the form that ships) instead of its head on cached features."
+    man = load_manifest(); size = BACKBONES[spec.backbone].size
+    imgs = np.stack([load_array(data_root()/f, parse_crop(c), size) for f, c in zip(man.file, man.crop)]).astype(np.float32)
+    folds = pd.read_csv(spec.results_dir(results)/'folds.csv').set_index('fold'); rows = []
+    for k in tqdm(folds.index, desc=f'int8 robustness {spec.name}', disable=not progress):
+        split = fold_split(man, k, spec.seed); _, _, te = task_split(man, split, spec.task); te = te.index.to_numpy()
+        clf = TFLiteClassifier(to_tflite(fold_model(spec, k, man), 'full_int8', fold_calibration(imgs, split, k, n_calib)))
+        t = folds.op_threshold.get(k) if 'op_threshold' in folds else None; t = None if t is None or np.isnan(t) else t
+        p0, yte = clf.predict(imgs[te]), task_labels(man.label.to_numpy()[te], spec.task)
+        rows += [_flip_row(spec, int(k), name, p0, clf.predict(np.stack([f(a) for a in imgs[te]])), yte, t, floor) for name, f in perturbations.items()]
+    return pd.DataFrame(rows).assign(variant='full_int8')
+
 # %% ../nbs/12b_robustness.ipynb #4b0b000c
-def write_robustness(specs, results=None, floors: dict | None = None) -> pd.DataFrame:
-    "Robustness of each run in `specs` (verdicts with `floors`, task -> confidence floor), written to results/robustness/{robustness,summary}.csv; returns the summary."
+def write_robustness(specs, results=None, floors: dict | None = None, int8=()) -> pd.DataFrame:
+    """Robustness of each run in `specs` (verdicts with `floors`, task -> confidence floor), written to results/robustness/{robustness,summary}.csv,
+    and of the runs in `int8` through their full-int8 fold models, to int8.csv and int8_summary.csv; returns the summary."""
     out = Path(results or results_dir())/'robustness'; out.mkdir(parents=True, exist_ok=True)
-    r = pd.concat([robustness_table(s, results=results, floor=(floors or {}).get(s.task)) for s in specs], ignore_index=True)
-    r.to_csv(out/'robustness.csv', index=False, float_format='%.6g', lineterminator='\n')
-    s = summarise_robustness(r); s.to_csv(out/'summary.csv', index=False, float_format='%.6g', lineterminator='\n')
-    return s
+    def write(table, runs, rows_file, summary_file):
+        r = pd.concat([table(s, results=results, floor=(floors or {}).get(s.task)) for s in runs], ignore_index=True)
+        r.to_csv(out/rows_file, index=False, float_format='%.6g', lineterminator='\n')
+        s = summarise_robustness(r); s.to_csv(out/summary_file, index=False, float_format='%.6g', lineterminator='\n')
+        return s
+    if int8: write(int8_robustness_table, int8, 'int8.csv', 'int8_summary.csv')
+    return write(robustness_table, specs, 'robustness.csv', 'summary.csv')
 
 def card_floors(cards) -> dict:
     "task -> the shipped model's confidence floor (`inconclusive_below`): every run of the task is judged by the rule users get."
     return {c['task']: c['inconclusive_below'] for c in cards if c.get('inconclusive_below') is not None}
 
 ROBUSTNESS_ARMS = ('probe', 'probeaug', 'probeft', 'probepose', 'probeposeaug')   # the plain probe; trained on the changes; last convolution fine-tuned on photos + mirror images; canonical pose (and the changes)
+
+def shipped_specs(cards, results=None) -> list[RunSpec]:
+    "The run each shipped model (`cards`) comes from."
+    return [RunSpec.of_run(c['backbone'], c['task'], c['augment'], results) for c in cards]
 
 def robustness_specs(cards, results=None) -> list[RunSpec]:
     "The runs to measure: each shipped model's run, and the runs of `ROBUSTNESS_ARMS` of its backbone and task where they exist."
