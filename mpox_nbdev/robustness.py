@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .augment import PERTURBATIONS
 from tqdm.auto import tqdm
 
+from .augment import PERTURBATIONS
 from .backbones import BACKBONES
 from .core import data_root, results_dir, task_labels
 from .experiment import head_change_views, head_inputs, load_fold_head, task_split
@@ -66,15 +66,16 @@ def summarise_robustness(r: pd.DataFrame) -> pd.DataFrame:
                                         'accuracy_changed': np.average(d.accuracy_changed, weights=d.n)}), include_groups=False).reset_index()
 
 # %% ../nbs/12b_robustness.ipynb #4b0b0021
-def int8_robustness_table(spec: RunSpec, perturbations=PERTURBATIONS, results=None, floor: float | None = None, n_calib: int = 64, progress: bool = True) -> pd.DataFrame:
-    "As `robustness_table`, through each fold's full-int8 TFLite model (the form that ships) instead of its head on cached features."
+def int8_robustness_table(spec: RunSpec, perturbations=PERTURBATIONS, results=None, floor: float | None = None, n_calib: int = 64,
+                          progress: bool = True, folds='all') -> pd.DataFrame:
+    "As `robustness_table`, through each fold's full-int8 TFLite model (the form that ships) instead of its head on cached features; `folds`: 'all' or a list."
     man = load_manifest(); size = BACKBONES[spec.backbone].size
     imgs = np.stack([load_array(data_root()/f, parse_crop(c), size) for f, c in zip(man.file, man.crop)]).astype(np.float32)
-    folds = pd.read_csv(spec.results_dir(results)/'folds.csv').set_index('fold'); rows = []
-    for k in tqdm(folds.index, desc=f'int8 robustness {spec.name}', disable=not progress):
+    run = pd.read_csv(spec.results_dir(results)/'folds.csv').set_index('fold'); rows = []
+    for k in tqdm(run.index if folds == 'all' else folds, desc=f'int8 robustness {spec.name}', disable=not progress):
         split = fold_split(man, k, spec.seed); _, _, te = task_split(man, split, spec.task); te = te.index.to_numpy()
         clf = TFLiteClassifier(to_tflite(fold_model(spec, k, man), 'full_int8', fold_calibration(imgs, split, k, n_calib)))
-        t = folds.op_threshold.get(k) if 'op_threshold' in folds else None; t = None if t is None or np.isnan(t) else t
+        t = run.op_threshold.get(k) if 'op_threshold' in run else None; t = None if t is None or np.isnan(t) else t
         p0, yte = clf.predict(imgs[te]), task_labels(man.label.to_numpy()[te], spec.task)
         rows += [_flip_row(spec, int(k), name, p0, clf.predict(np.stack([f(a) for a in imgs[te]])), yte, t, floor) for name, f in perturbations.items()]
     return pd.DataFrame(rows).assign(variant='full_int8')
