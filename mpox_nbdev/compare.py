@@ -47,12 +47,26 @@ def _as_float(v):
     try: return float(v)
     except (TypeError, ValueError): return None
 
-def _differences(x: list, y: list) -> np.ndarray:
-    "|x - y| value by value of two equally long columns: numbers (0 where both are missing, inf where one is), or text (0 same, 1 not)."
-    fx, fy = [_as_float(v) for v in x], [_as_float(v) for v in y]
-    if not all(v is not None for v in fx + fy): return np.array([0.0 if str(u) == str(v) else 1.0 for u, v in zip(x, y)])
-    d = np.abs(np.array(fx) - np.array(fy)); d[np.isnan(d) & np.isnan(fx) & np.isnan(fy)] = 0; d[np.isnan(d)] = np.inf
+def _as_numbers(v) -> tuple | None:
+    "A value as numbers: a number, or numbers joined by '/' (an ensemble's settings, one per member); None for text."
+    if (f := _as_float(v)) is not None: return (f,)
+    parts = [_as_float(p) for p in v.split('/')] if isinstance(v, str) and '/' in v else [None]
+    return tuple(parts) if None not in parts else None
+
+def _abs_diff(fx, fy) -> np.ndarray:
+    d = np.abs(np.array(fx, float) - np.array(fy, float)); d[np.isnan(d) & np.isnan(fx) & np.isnan(fy)] = 0; d[np.isnan(d)] = np.inf
     return d
+
+def _differences(x: list, y: list) -> np.ndarray:
+    """|x - y| value by value of two equally long columns: numbers (0 where both are missing, inf where one is), numbers
+    joined by '/' (the largest of their differences), or text (0 same, 1 not)."""
+    fx, fy = [_as_float(v) for v in x], [_as_float(v) for v in y]
+    if all(v is not None for v in fx + fy): return _abs_diff(fx, fy)
+    def one(u, v):
+        nu, nv = _as_numbers(u), _as_numbers(v)
+        if nu is None or nv is None or len(nu) != len(nv): return 0.0 if str(u) == str(v) else 1.0
+        return float(_abs_diff(nu, nv).max())
+    return np.array([one(u, v) for u, v in zip(x, y)])
 
 def compare_file(committed, reproduced, name: str | None = None, tolerance: float = TOLERANCE) -> list[dict]:
     "One row per column of the file: file, column, committed, reproduced, max_abs_diff, compared, within."
