@@ -14,8 +14,7 @@ from scipy import ndimage
 from .features import extract_features
 
 # %% auto #0
-__all__ = ['AUG_LEVELS', 'FLIPS', 'VIEWS', 'PERTURBATIONS', 'augment', 'view_name', 'augmented_features', 'all_views',
-           'change_views']
+__all__ = ['AUG_LEVELS', 'FLIPS', 'VIEWS', 'PERTURBATIONS', 'augment', 'view_name', 'augmented_features', 'all_views']
 
 # %% ../nbs/06_augment.ipynb #9ea1bb5e
 def augment(img: np.ndarray, rng: np.random.Generator, rotation=0., zoom=0., translate_h=0., translate_w=0.,
@@ -81,7 +80,3 @@ PERTURBATIONS = {
     'half_resolution': _pil(_scale(2)),
     'quarter_resolution': _pil(_scale(4)),
 }
-
-def change_views(manifest: pd.DataFrame, name: str, perturbations=PERTURBATIONS, **kw) -> dict:
-    "{change: (n, F) features of every image under that change}, cached like every other view."
-    return {p: extract_features(manifest, name, view=f'robust-{p}', transform=f, **kw) for p, f in perturbations.items()}

@@ -23,7 +23,7 @@ from .images import load_image
 # %% auto #0
 __all__ = ['GATES', 'SETS', 'hellinger', 'KNNGate', 'MahalanobisGate', 'gate_threshold', 'fpr_at_tpr', 'far_ood_pictures',
            'face_pictures', 'near_ood_files', 'picture_features', 'evaluation_pictures', 'evaluation_features',
-           'evaluate_gates', 'write_ood', 'write_pose_gates', 'leave_group_out_scores', 'chosen_gate', 'gate_layer']
+           'evaluate_gates', 'pose_gate_table', 'write_ood', 'leave_group_out_scores', 'chosen_gate', 'gate_layer']
 
 # %% ../nbs/05a_ood.ipynb #0a5d0006
 def _unit(f): f = np.asarray(f, np.float64); return f / np.maximum(np.linalg.norm(f, axis=1, keepdims=True), 1e-12)
@@ -165,27 +165,26 @@ def evaluate_gates(backbone: str, gates=GATES, sets: dict | None = None, manifes
         rows.append(row)
     return pd.DataFrame(rows), pd.concat(pictures, ignore_index=True)
 
+# %% ../nbs/05a_ood.ipynb #0a5d0031
+def pose_gate_table(gates: pd.DataFrame, pictures: dict, gate: str = 'knn5', manifest=None) -> pd.DataFrame:
+    "`gate`'s rows of `gates` (`evaluate_gates` on the photos as they are, pose False) and the same gate on every picture and OCSI photo turned to its canonical pose (pose True), per backbone."
+    man, rows = load_manifest() if manifest is None else manifest, []
+    for b in gates.backbone.unique():
+        turned = extract_features(man, b, 'canonical', lambda a, r: to_canonical_pose(a), progress=False)   # the pose arms' cached features
+        rows += [gates[(gates.backbone == b) & (gates.gate == gate)].assign(pose=False),
+                 evaluate_gates(b, {gate: GATES[gate]}, evaluation_features(b, pictures, pose=True), man, features=turned)[0].assign(pose=True)]
+    return pd.concat(rows, ignore_index=True)
+
 # %% ../nbs/05a_ood.ipynb #0a5d0013
-def write_ood(backbones, results=None) -> pd.DataFrame:
-    "Evaluate every gate for each backbone; write results/ood/gates.csv and pictures.csv; return the gate table."
+def write_ood(backbones, results=None, pose_gate: str = 'knn5') -> pd.DataFrame:
+    "Evaluate every gate for each backbone; write results/ood/gates.csv, pictures.csv and pose_gates.csv (`pose_gate_table`); return the gate table."
     out = Path(results or results_dir())/'ood'; out.mkdir(parents=True, exist_ok=True)
     pictures = evaluation_pictures()   # read once, featurised per backbone
     both = [evaluate_gates(b, sets=evaluation_features(b, pictures)) for b in tqdm(backbones, desc='OOD evaluation')]
     t = pd.concat([a for a, _ in both], ignore_index=True); p = pd.concat([b for _, b in both], ignore_index=True)
     t.to_csv(out/'gates.csv', index=False, float_format='%.6g', lineterminator='\n')
     p.to_csv(out/'pictures.csv', index=False, float_format='%.6g', lineterminator='\n')
-    return t
-
-# %% ../nbs/05a_ood.ipynb #0a5d0031
-def write_pose_gates(backbones, results=None, gate: str = 'knn5', pictures: dict | None = None) -> pd.DataFrame:
-    "The `gate` evaluated on the photos as they are and in their canonical pose (OCSI's and the evaluation sets' alike); writes results/ood/pose_gates.csv."
-    man, pictures, rows = load_manifest(), pictures or evaluation_pictures(), []
-    for b in tqdm(backbones, desc='OOD gate in the canonical pose'):
-        turned = extract_features(man, b, 'canonical', lambda a, r: to_canonical_pose(a), progress=False)   # the pose arms' cached features
-        for pose, X in ((False, None), (True, turned)):
-            rows.append(evaluate_gates(b, {gate: GATES[gate]}, evaluation_features(b, pictures, pose), man, features=X)[0].assign(pose=pose))
-    out = Path(results or results_dir())/'ood'; out.mkdir(parents=True, exist_ok=True)
-    t = pd.concat(rows, ignore_index=True); t.to_csv(out/'pose_gates.csv', index=False, float_format='%.6g', lineterminator='\n')
+    pose_gate_table(t, pictures, pose_gate).to_csv(out/'pose_gates.csv', index=False, float_format='%.6g', lineterminator='\n')
     return t
 
 # %% ../nbs/05a_ood.ipynb #0a5d001a

@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 # %% auto #0
-__all__ = ['POSES', 'POSE_DIRECTION', 'POSE_POOL', 'pose_transform', 'from_pose', 'brightness_moment', 'canonical_pose',
-           'to_canonical_pose', 'pose_kernels', 'canonical_pose_layer']
+__all__ = ['POSES', 'POSE_DIRECTION', 'POSE_POOL', 'pose_transform', 'from_pose', 'block_ramp', 'brightness_moment',
+           'canonical_pose', 'to_canonical_pose', 'pose_kernels', 'canonical_pose_layer']
 
 # %% ../nbs/06a_pose.ipynb #c0a50006
 POSES = 8
@@ -29,12 +29,15 @@ POSE_DIRECTION = np.deg2rad(22.5)   # the middle of the first octant: the canoni
 
 POSE_POOL = 4   # the moment is taken over 4x4 block means (what the layer below convolves): the input size must be a multiple of it
 
+def block_ramp(n: int, pool: int = POSE_POOL) -> np.ndarray:
+    "Position of each `pool`-wide block's centre from the centre of an n-pixel side, in units of the side."
+    if n % pool: raise ValueError(f'the canonical pose needs an input size that is a multiple of {pool}, not {n}')
+    return ((np.arange(n // pool) * pool + (pool - 1) / 2) - (n - 1) / 2) / n
+
 def brightness_moment(x: np.ndarray, pool: int = POSE_POOL) -> np.ndarray:
     "(horizontal, vertical) offset of the brightness of a square H×W×3 image from its centre, in units of the side, over `pool`×`pool` block means."
-    n = x.shape[0]
-    if n % pool: raise ValueError(f'the canonical pose needs an input size that is a multiple of {pool}, not {n}')
+    n = x.shape[0]; r = block_ramp(n, pool)
     g = np.asarray(x, np.float64).mean(-1).reshape(n // pool, pool, n // pool, pool).mean((1, 3)); g = g - g.mean()
-    r = ((np.arange(n // pool) * pool + (pool - 1) / 2) - (n - 1) / 2) / n   # each block's centre
     return np.array([(g * r[None]).mean(), (g * r[:, None]).mean()])
 
 def canonical_pose(x: np.ndarray) -> int:
@@ -50,9 +53,7 @@ def to_canonical_pose(x: np.ndarray) -> np.ndarray:
 # %% ../nbs/06a_pose.ipynb #c0a5000e
 def pose_kernels(n: int, pool: int = POSE_POOL) -> np.ndarray:
     "Convolution kernels (n/pool, n/pool, 3, 8) whose outputs on an n×n image averaged over pool×pool blocks are the eight poses' scores `d · m(pose i)`."
-    if n % pool: raise ValueError(f'the canonical pose needs an input size that is a multiple of {pool}, not {n}')
-    m = n // pool
-    r = ((np.arange(m) * pool + (pool - 1) / 2) - (n - 1) / 2) / n   # the ramp at each block's centre
+    r = block_ramp(n, pool); m = len(r)
     D = np.cos(POSE_DIRECTION) * r[None, :] + np.sin(POSE_DIRECTION) * r[:, None]
     K = np.stack([from_pose(D, i) for i in range(POSES)], -1) / (3 * m * m)
     return np.repeat(K[:, :, None, :], 3, axis=2).astype(np.float32)

@@ -19,7 +19,7 @@ from .folds import build_manifest
 from .gan_arm import run_gan_arm
 from .grid import ensemble_grid, paper_grid, run_grid
 from .mobile import build_mobile_results, write_shipped_gate
-from .ood import write_ood, write_pose_gates
+from .ood import write_ood
 from .robustness import card_floors, robustness_specs, shipped_specs, write_robustness
 from .spec import GRID_ARMS, RunSpec
 from .stats import run_statistics
@@ -53,7 +53,7 @@ def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=G
     if gan: stage('gan', run_gan_arm(base, folds, scheduler, results, data_root))
     stage('statistics', run_statistics(results))
     if mobile:
-        stage('ood', (write_ood(ran, results), write_pose_gates(ran, results)))   # and the gate as the pose arms would read it
+        stage('ood', write_ood(ran, results))
         mob = stage('mobile', build_mobile_results(results))
         stage('shipped gate', write_shipped_gate(results))
         stage('robustness', write_robustness(robustness_specs(mob['cards'], results), results, card_floors(mob['cards']), shipped_specs(mob['cards'], results)))
