@@ -4,7 +4,7 @@
 
 # %% ../nbs/08a_experiment.ipynb #d268c34f
 from __future__ import annotations
-import hashlib, json, os, sys, time
+import hashlib, json, os, pickle, sys, time
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +25,7 @@ from .tuning import hyperband_search, prune_checkpoints
 
 # %% auto #0
 __all__ = ['fold_data_id', 'task_split', 'fold_head_path', 'head_layer', 'head_inputs', 'head_change_views', 'pose_views',
-           'probe_views', 'probe_head', 'run_fold', 'load_fold_head', 'manifest_md5', 'experiment_fold',
+           'probe_views', 'probe_head', 'run_fold', 'load_fold_head', 'run_features', 'manifest_md5', 'experiment_fold',
            'run_experiment']
 
 # %% ../nbs/08a_experiment.ipynb #1ea98ae9
@@ -92,10 +92,14 @@ def probe_head(spec: RunSpec, man: pd.DataFrame, X, tr, va, y, seed: int, root=N
         best, trials = {**best, **ft}, trials + epochs
     return model, best, trials, dev, X, changed
 
-def _fit_fold(spec: RunSpec, man: pd.DataFrame, split: tuple, fold: int, y, root=None, progress: bool = False):
-    "One backbone's head for one fold: (best settings, trials, test probabilities, validation (scores, labels) or None, extra columns)."
+def _fit_fold(spec: RunSpec, man: pd.DataFrame, split: tuple, fold: int, y, root=None, progress: bool = False, reuse: bool = False):
+    """One backbone's head for one fold: (best settings, trials, test probabilities, validation (scores, labels) or None, extra columns),
+    kept beside the head in the cache; with `reuse`, read from there when a run with `spec`'s settings has made it (an ensemble's members)."""
     train, val, test = task_split(man, split, spec.task)
     tr, va, te = train.index.to_numpy(), val.index.to_numpy(), test.index.to_numpy()
+    data_id = fold_data_id(train, val)  # what the search saw
+    head = spec.head_path(fold, data_id); fit = head.with_name(f'{head.stem}.fit.pkl')
+    if reuse and fit.exists() and (kept := pickle.loads(fit.read_bytes()))['params'] == spec.params(): return kept['fit']
     X = head_inputs(spec, man, pooled=True, root=root, progress=progress)
     views, Xtr, ytr, extra, dev = None, X[tr], y[tr], {}, None
     if spec.augment == 'aug':
@@ -103,7 +107,6 @@ def _fit_fold(spec: RunSpec, man: pd.DataFrame, split: tuple, fold: int, y, root
     if spec.augment == 'gan':
         xs, ls = gan_training_features(man, split, fold, spec, root)
         Xtr, ytr, extra = np.concatenate([Xtr, xs]), np.concatenate([ytr, task_labels(ls, spec.task)]), {'n_synthetic': len(xs)}
-    data_id = fold_data_id(train, val)  # what the search saw
     if spec.augment in PROBES: model, best, trials, dev, X, changed = probe_head(spec, man, X, tr, va, y, spec.seed + fold, root, progress)
     else:
         model, best, trials = hyperband_search((Xtr, ytr), (X[va], y[va]), len(spec.classes), spec.tuner_dir(fold, data_id), views,
@@ -115,10 +118,12 @@ def _fit_fold(spec: RunSpec, man: pd.DataFrame, split: tuple, fold: int, y, root
         M = changed[0]
         probs = (probs + model.predict(M[te], verbose=0)) / 2
         dev = ((model.predict(X[va], verbose=0) + model.predict(M[va], verbose=0)) / 2, y[va])
-    head = spec.head_path(fold, data_id); head.parent.mkdir(parents=True, exist_ok=True)
+    head.parent.mkdir(parents=True, exist_ok=True)
     model.save(head)  # the fold's chosen head, for export and quantization (cache only: up to ~150 MB)
     prune_checkpoints(spec.tuner_dir(fold, data_id))
-    return best, trials, probs, dev, extra
+    out = best, trials, probs, dev, extra
+    tmp = fit.with_name(f'{fit.name}.{os.getpid()}.tmp'); tmp.write_bytes(pickle.dumps({'params': spec.params(), 'fit': out})); os.replace(tmp, fit)
+    return out
 
 def _mean_of_members(fits: list, members) -> tuple:
     "An ensemble's fold: the members' probabilities averaged; settings and trials kept per member."
@@ -139,7 +144,7 @@ def run_fold(spec: RunSpec, manifest: pd.DataFrame, fold: int, root=None, progre
     y_te = y[test.index.to_numpy()]
     t0 = time.time()
     best, trials, probs, dev, extra = _mean_of_members(
-        [_fit_fold(spec.replace(backbone=m), man, split, fold, y, root, progress) for m in spec.members], spec.members)
+        [_fit_fold(spec.replace(backbone=m), man, split, fold, y, root, progress, reuse=len(spec.members) > 1) for m in spec.members], spec.members)
     pred = probs.argmax(1)
     if dev is not None and len(spec.classes) == 2:  # the screening operating point: class 0 (Mpox) is positive
         s, ys = dev
@@ -160,6 +165,16 @@ def load_fold_head(spec: RunSpec, manifest: pd.DataFrame, fold: int, recompute: 
         run_fold(spec, manifest, fold)
     if not hp.exists(): raise MpoxError(f'{hp}: no saved head for fold {fold} of {spec.name}; rerun `mpox reproduce` for it')
     return keras.models.load_model(hp)
+
+# %% ../nbs/08a_experiment.ipynb #e0a10021
+def run_features(spec: RunSpec, manifest: pd.DataFrame, root=None, progress: bool = False) -> None:
+    "Compute into the cache every feature array `run_fold` reads for `spec` (each member backbone of an ensemble); the GAN arm's synthetic photos are each fold's own and are left to it."
+    man, kw = manifest.reset_index(drop=True), dict(root=root, progress=progress)
+    for s in (spec.replace(backbone=m) for m in spec.members):
+        head_inputs(s, man, pooled=True, **kw)
+        if s.augment == 'aug': all_views(man, s.backbone, **kw)
+        if s.augment in PROBES: probe_views(s, man, slice(None), **kw)
+        if s.augment == 'probeft': head_inputs(s, man, **kw)
 
 # %% ../nbs/08a_experiment.ipynb #d24b12eb
 def manifest_md5(man: pd.DataFrame) -> str:

@@ -17,6 +17,7 @@ from .core import MpoxError, cache_dir, data_root, quiet_native_logs, task_label
 from .experiment import fold_head_path, head_inputs, load_fold_head, probe_head
 from .finetune import FT_LAYER, finetuned_head, finetuned_weights
 from .folds import fold_split, load_manifest, train_val_split
+from .grid import cluster_client, run_tasks
 from .images import load_array, parse_crop
 from .metrics import classification_metrics
 from .spec import POSE_ARMS, PROBES, RunSpec
@@ -24,7 +25,7 @@ from .tuning import UNITS, hyperband_search
 
 # %% auto #0
 __all__ = ['VARIANTS', 'PAPER_SIZES_MB', 'full_model', 'fold_model', 'to_tflite', 'TFLiteClassifier', 'fold_calibration',
-           'quantization_table', 'summarise_quantization', 'train_default_model']
+           'quantize_fold', 'quantization_table', 'summarise_quantization', 'train_default_model']
 
 # %% ../nbs/10_export.ipynb #a72850e0
 def full_model(backbone_name: str, head, weights='imagenet', gate=None, pose: bool = False):
@@ -118,30 +119,44 @@ def fold_calibration(imgs: np.ndarray, split: tuple, fold: int, n_calib: int = 6
     tr = split[0].index.to_numpy()
     return imgs[np.random.default_rng(fold).choice(tr, min(n_calib, len(tr)), replace=False)]
 
-def quantization_table(spec: RunSpec, folds='all', n_calib: int = 64, progress=True, manifest: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per fold of run `spec` and per variant: file size (MB) and test metrics through ai_edge_litert. Each fold's rows
-    are kept in the cache as soon as they are measured, so a mobile stage stopped half-way keeps the folds it had done."""
-    man = load_manifest() if manifest is None else manifest.reset_index(drop=True); size = BACKBONES[spec.backbone].size; rows = []
-    folds = sorted(man.fold.unique()) if folds == 'all' else folds
-    imgs = np.stack([load_array(data_root()/f, parse_crop(c), size) for f, c in zip(man.file, man.crop)])
-    y = task_labels(man.label, spec.task)
-    for k in tqdm(folds, desc=f'quantize {spec.name}', disable=not progress):
-        saved = _quantized_fold_file(spec, man, k, n_calib)
-        if saved is not None and saved.exists(): rows += json.loads(saved.read_text()); continue
-        split = fold_split(man, k, spec.seed); te = split[2]
-        m = fold_model(spec, k, man)   # makes the head again when the cache lacks it
-        calib = fold_calibration(imgs, split, k, n_calib)
-        fold_rows = []
-        for v in VARIANTS:
-            flat = to_tflite(m, v, calib)
-            pred = TFLiteClassifier(flat).predict(imgs[te.index]).argmax(1)
-            fold_rows.append({'task': spec.task, 'backbone': spec.backbone, 'augment': spec.augment, 'fold': int(k), 'variant': v,
-                              'size_mb': round(len(flat) / 1e6, 3),   # metrics to the 6 digits the CSV keeps: fresh and re-read tables agree
-                              **{m: float(f'{x:.6g}') for m, x in classification_metrics(y[te.index], pred, spec.task).items()}})
-        saved = _quantized_fold_file(spec, man, k, n_calib); saved.parent.mkdir(parents=True, exist_ok=True)
-        tmp = saved.with_name(f'{saved.stem}.{os.getpid()}.tmp'); tmp.write_text(json.dumps(fold_rows)); os.replace(tmp, saved)
-        rows += fold_rows
-    return pd.DataFrame(rows)
+def _test_images(man: pd.DataFrame, size: int) -> np.ndarray:
+    return np.stack([load_array(data_root()/f, parse_crop(c), size) for f, c in zip(man.file, man.crop)])
+
+def quantize_fold(spec: RunSpec, fold: int, n_calib: int = 64, manifest: pd.DataFrame | None = None, imgs: np.ndarray | None = None) -> list[dict]:
+    """Fold `fold`'s rows of `quantization_table`: each variant's file size and test metrics through ai_edge_litert
+    (`imgs`: every photo of `manifest` at the backbone's size, read here when not given). Measured once, then read
+    back from the cache: a mobile stage stopped half-way keeps the folds it had done, and workers can share the folds."""
+    man = load_manifest() if manifest is None else manifest.reset_index(drop=True)
+    saved = _quantized_fold_file(spec, man, fold, n_calib)
+    if saved is not None and saved.exists(): return json.loads(saved.read_text())
+    imgs = _test_images(man, BACKBONES[spec.backbone].size) if imgs is None else imgs
+    y, split = task_labels(man.label, spec.task), fold_split(man, fold, spec.seed); te = split[2]
+    m = fold_model(spec, fold, man)   # makes the head again when the cache lacks it
+    calib, rows = fold_calibration(imgs, split, fold, n_calib), []
+    for v in VARIANTS:
+        flat = to_tflite(m, v, calib)
+        pred = TFLiteClassifier(flat).predict(imgs[te.index]).argmax(1)
+        rows.append({'task': spec.task, 'backbone': spec.backbone, 'augment': spec.augment, 'fold': int(fold), 'variant': v,
+                     'size_mb': round(len(flat) / 1e6, 3),   # metrics to the 6 digits the CSV keeps: fresh and re-read tables agree
+                     **{m: float(f'{x:.6g}') for m, x in classification_metrics(y[te.index], pred, spec.task).items()}})
+    saved = _quantized_fold_file(spec, man, fold, n_calib); saved.parent.mkdir(parents=True, exist_ok=True)
+    tmp = saved.with_name(f'{saved.stem}.{os.getpid()}.tmp'); tmp.write_text(json.dumps(rows)); os.replace(tmp, saved)
+    return rows
+
+def quantization_table(spec: RunSpec, folds='all', n_calib: int = 64, progress=True, manifest: pd.DataFrame | None = None,
+                       scheduler: str | None = None) -> pd.DataFrame:
+    """Per fold of run `spec` and per variant: file size (MB) and test metrics through ai_edge_litert (`quantize_fold`).
+    With a `scheduler` ('local:N' or a dask.distributed address, as `run_grid` takes it) the folds the cache lacks are
+    measured on its workers, side by side."""
+    man = load_manifest() if manifest is None else manifest.reset_index(drop=True)
+    folds = [int(k) for k in (sorted(man.fold.unique()) if folds == 'all' else folds)]
+    todo = [k for k in folds if not ((f := _quantized_fold_file(spec, man, k, n_calib)) and f.exists())]
+    done = {}
+    if scheduler and todo:
+        with cluster_client(scheduler) as c:
+            done = dict(zip(todo, run_tasks(c, quantize_fold, [(spec, k, n_calib, man) for k in todo], f'quantize {spec.name} on the cluster')))
+    imgs = _test_images(man, BACKBONES[spec.backbone].size) if set(todo) - set(done) else None
+    return pd.DataFrame([r for k in tqdm(folds, desc=f'quantize {spec.name}', disable=not progress) for r in done.get(k) or quantize_fold(spec, k, n_calib, man, imgs)])
 
 # %% ../nbs/10_export.ipynb #100b65c6
 PAPER_SIZES_MB = {'VGG16': (318, 80), 'MobileNetV3Small': (226, 56), 'MobileNetV3Large': (279, 70)}  # multiclass, float32 -> float16

@@ -10,15 +10,15 @@ from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .backbones import available_backbones
-from .core import TASKS, env_vars, project_root, results_dir
-from .experiment import experiment_fold
+from .backbones import BACKBONES, available_backbones
+from .core import TASKS, env_vars, limit_threads, project_root, results_dir
+from .experiment import experiment_fold, run_features
 from .folds import load_manifest
 from .spec import ENSEMBLE_ARMS, ENSEMBLES, RunSpec
 
 # %% auto #0
-__all__ = ['TEMPLATE', 'WORKER_MEMORY', 'run_is_complete', 'stale_runs', 'run_one', 'paper_grid', 'ensemble_grid', 'fold_tasks',
-           'cluster_client', 'run_tasks', 'run_grid']
+__all__ = ['TEMPLATE', 'WORKER_MEMORY', 'run_is_complete', 'stale_runs', 'run_one', 'paper_grid', 'ensemble_grid',
+           'feature_tasks', 'backbone_features', 'fold_tasks', 'cluster_client', 'run_tasks', 'run_grid']
 
 # %% ../nbs/08b_grid.ipynb #9b5bf7e7
 TEMPLATE = 'nbs/experiment.ipynb'
@@ -76,6 +76,18 @@ def _cluster(scheduler: str):
                 yield lc.scheduler_address
     return local()
 
+def feature_tasks(specs) -> list[list[RunSpec]]:
+    "`specs` grouped by the backbone whose features they read (an ensemble's members apart), one run per arm, largest backbone first: a task each."
+    by = {}
+    for s in specs:
+        for m in s.members: by.setdefault(m, {}).setdefault(s.augment, s.replace(backbone=m))
+    return [list(by[b].values()) for b in sorted(by, key=lambda b: -BACKBONES[b].size)]
+
+def backbone_features(specs, data_root=None, manifest_path=None) -> None:
+    "The features every fold of `specs` (runs of one backbone) reads, computed into the cache (`run_features`) by one worker."
+    limit_threads(); man = load_manifest(manifest_path)
+    for s in specs: run_features(s, man, data_root)
+
 def fold_tasks(specs, folds='all', manifest_path=None) -> list[tuple[RunSpec, int]]:
     "Every (run, fold) of `specs`: the unit of work a cluster shares."
     fs = sorted(load_manifest(manifest_path).fold.unique()) if folds == 'all' else list(folds)
@@ -100,6 +112,7 @@ def run_grid(specs, scheduler: str | None = None, **kw) -> pd.DataFrame:
     folds, results, data_root, mp = kw.get('folds', 'all'), kw.get('results'), kw.get('data_root'), kw.get('manifest_path')
     todo = [s for s in specs if kw.get('force') or not run_is_complete(s, folds, results)]
     with cluster_client(scheduler) as c:
+        run_tasks(c, backbone_features, [(ss, data_root, mp) for ss in feature_tasks(todo)], 'features on the cluster')   # once, not once per worker
         run_tasks(c, experiment_fold, [(s, k, data_root, s.results_dir(results), mp) for s, k in fold_tasks(todo, folds, mp)], 'folds on the cluster')
         return pd.DataFrame(run_tasks(c, run_one, [(s,) for s in specs], 'runs collected', **kw))   # the template collects each run
 

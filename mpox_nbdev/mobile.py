@@ -192,8 +192,8 @@ def gate_calibration_pictures(n: int = 8) -> list:
 
 INCONCLUSIVE_TARGET = 0.95  # a screened (not inconclusive) answer should be right at least this often on held-out photos
 
-def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all', table4: bool = True) -> dict:
-    "Per task: the run to ship and Table 4 of the runs tried, default models + cards in models/, Table 5 latency, under results/mobile; `table4=False` reuses the committed per-fold Table 4."
+def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all', table4: bool = True, scheduler: str | None = None) -> dict:
+    "Per task: the run to ship and Table 4 of the runs tried, default models + cards in models/, Table 5 latency, under results/mobile; `table4=False` reuses the committed per-fold Table 4; a `scheduler` measures Table 4's folds on its workers."
     results = Path(results or results_dir()); out = results/'mobile'; out.mkdir(parents=True, exist_ok=True)
     cv = load_folds(results); qs, lat, cards = [], [], []
     budgets = budget_decision(backbone_budgets(sorted(set(cv.backbone) - set(ENSEMBLES))), phone_budget())   # an ensemble is several backbones, never one phone model
@@ -201,7 +201,7 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
     committed = pd.read_csv(out/'quantization_folds.csv') if not table4 else None
     cal = calibration_table(results)
     def int8_trial(spec):   # Table 4 of a run (measured, or the committed rows): (summary per variant, variant to ship), None without rows
-        if table4: ensure_heads(spec, folds, results); q = quantization_table(spec, folds)
+        if table4: ensure_heads(spec, folds, results); q = quantization_table(spec, folds, scheduler=scheduler)
         else: q = committed.query('task == @spec.task and backbone == @spec.backbone and augment == @spec.augment')
         if q.empty: return None
         qs.append(q); summ = summarise_quantization(q).set_index('variant')
