@@ -56,7 +56,7 @@ def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=G
         stage('ood', write_ood(ran, results))
         mob = stage('mobile', build_mobile_results(results, scheduler=scheduler))
         stage('shipped gate', write_shipped_gate(results))
-        stage('robustness', write_robustness(robustness_specs(mob['cards'], results), results, card_floors(mob['cards']), shipped_specs(mob['cards'], results)))
+        stage('robustness', write_robustness(robustness_specs(mob['cards'], results), results, card_floors(mob['cards']), shipped_specs(mob['cards'], results), scheduler))
         stage('fig9', write_fig9('multiclass', results))
         stage('audit', write_audit(results))
     bar.close()

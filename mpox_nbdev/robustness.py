@@ -18,12 +18,13 @@ from .experiment import head_change_views, head_inputs, load_fold_head, task_spl
 from .export import TFLiteClassifier, fold_calibration, fold_model, to_tflite
 from .images import load_array, parse_crop
 from .folds import fold_split, load_manifest
+from .grid import cluster_client, run_tasks
 from .metrics import decisions
 from .spec import RunSpec
 
 # %% auto #0
-__all__ = ['ROBUSTNESS_ARMS', 'fold_view_probs', 'robustness_table', 'summarise_robustness', 'int8_robustness_table',
-           'write_robustness', 'card_floors', 'shipped_specs', 'robustness_specs']
+__all__ = ['ROBUSTNESS_ARMS', 'fold_view_probs', 'robustness_table', 'summarise_robustness', 'int8_fold_rows',
+           'int8_robustness_table', 'write_robustness', 'card_floors', 'shipped_specs', 'robustness_specs']
 
 # %% ../nbs/12b_robustness.ipynb #4b0b0009
 def fold_view_probs(spec: RunSpec, views: dict, results=None, manifest: pd.DataFrame | None = None):
@@ -66,31 +67,42 @@ def summarise_robustness(r: pd.DataFrame) -> pd.DataFrame:
                                         'accuracy_changed': np.average(d.accuracy_changed, weights=d.n)}), include_groups=False).reset_index()
 
 # %% ../nbs/12b_robustness.ipynb #4b0b0021
-def int8_robustness_table(spec: RunSpec, perturbations=PERTURBATIONS, results=None, floor: float | None = None, n_calib: int = 64,
-                          progress: bool = True, folds='all') -> pd.DataFrame:
-    "As `robustness_table`, through each fold's full-int8 TFLite model (the form that ships) instead of its head on cached features; `folds`: 'all' or a list."
+def int8_fold_rows(spec: RunSpec, fold: int, threshold: float | None = None, perturbations=PERTURBATIONS, floor: float | None = None,
+                   n_calib: int = 64, imgs: np.ndarray | None = None) -> list[dict]:
+    "Fold `fold`'s rows of `int8_robustness_table` (`threshold`: its operating point; `imgs`: every photo at the backbone's size, read here when not given)."
     man = load_manifest(); size = BACKBONES[spec.backbone].size
-    imgs = np.stack([load_array(data_root()/f, parse_crop(c), size) for f, c in zip(man.file, man.crop)]).astype(np.float32)
-    run = pd.read_csv(spec.results_dir(results)/'folds.csv').set_index('fold'); rows = []
-    for k in tqdm(run.index if folds == 'all' else folds, desc=f'int8 robustness {spec.name}', disable=not progress):
-        split = fold_split(man, k, spec.seed); _, _, te = task_split(man, split, spec.task); te = te.index.to_numpy()
-        clf = TFLiteClassifier(to_tflite(fold_model(spec, k, man), 'full_int8', fold_calibration(imgs, split, k, n_calib)))
-        t = run.op_threshold.get(k) if 'op_threshold' in run else None; t = None if t is None or np.isnan(t) else t
-        p0, yte = clf.predict(imgs[te]), task_labels(man.label.to_numpy()[te], spec.task)
-        rows += [_flip_row(spec, int(k), name, p0, clf.predict(np.stack([f(a) for a in imgs[te]])), yte, t, floor) for name, f in perturbations.items()]
-    return pd.DataFrame(rows).assign(variant='full_int8')
+    if imgs is None: imgs = np.stack([load_array(data_root()/f, parse_crop(c), size) for f, c in zip(man.file, man.crop)]).astype(np.float32)
+    split = fold_split(man, fold, spec.seed); _, _, te = task_split(man, split, spec.task); te = te.index.to_numpy()
+    clf = TFLiteClassifier(to_tflite(fold_model(spec, fold, man), 'full_int8', fold_calibration(imgs, split, fold, n_calib)))
+    p0, yte = clf.predict(imgs[te]), task_labels(man.label.to_numpy()[te], spec.task)
+    return [_flip_row(spec, int(fold), name, p0, clf.predict(np.stack([f(a) for a in imgs[te]])), yte, threshold, floor) for name, f in perturbations.items()]
+
+def int8_robustness_table(spec: RunSpec, perturbations=PERTURBATIONS, results=None, floor: float | None = None, n_calib: int = 64,
+                          progress: bool = True, folds='all', scheduler: str | None = None) -> pd.DataFrame:
+    """As `robustness_table`, through each fold's full-int8 TFLite model (the form that ships) instead of its head on cached
+    features; `folds`: 'all' or a list; with a `scheduler` (as `run_grid` takes it) the folds are measured on its workers."""
+    run = pd.read_csv(spec.results_dir(results)/'folds.csv').set_index('fold')
+    op = lambda k: None if 'op_threshold' not in run or np.isnan(run.op_threshold[k]) else float(run.op_threshold[k])
+    calls = [(spec, int(k), op(k), perturbations, floor, n_calib) for k in (run.index if folds == 'all' else folds)]
+    if scheduler:
+        with cluster_client(scheduler) as c: rows = run_tasks(c, int8_fold_rows, calls, f'int8 robustness {spec.name} on the cluster')
+    else:
+        man = load_manifest(); size = BACKBONES[spec.backbone].size
+        imgs = np.stack([load_array(data_root()/f, parse_crop(c), size) for f, c in zip(man.file, man.crop)]).astype(np.float32)
+        rows = [int8_fold_rows(*a, imgs=imgs) for a in tqdm(calls, desc=f'int8 robustness {spec.name}', disable=not progress)]
+    return pd.DataFrame([r for f in rows for r in f]).assign(variant='full_int8')
 
 # %% ../nbs/12b_robustness.ipynb #4b0b000c
-def write_robustness(specs, results=None, floors: dict | None = None, int8=()) -> pd.DataFrame:
+def write_robustness(specs, results=None, floors: dict | None = None, int8=(), scheduler: str | None = None) -> pd.DataFrame:
     """Robustness of each run in `specs` (verdicts with `floors`, task -> confidence floor), written to results/robustness/{robustness,summary}.csv,
-    and of the runs in `int8` through their full-int8 fold models, to int8.csv and int8_summary.csv; returns the summary."""
+    and of the runs in `int8` through their full-int8 fold models (on `scheduler`'s workers when given), to int8.csv and int8_summary.csv; returns the summary."""
     out = Path(results or results_dir())/'robustness'; out.mkdir(parents=True, exist_ok=True)
-    def write(table, runs, rows_file, summary_file):
-        r = pd.concat([table(s, results=results, floor=(floors or {}).get(s.task)) for s in runs], ignore_index=True)
+    def write(table, runs, rows_file, summary_file, **kw):
+        r = pd.concat([table(s, results=results, floor=(floors or {}).get(s.task), **kw) for s in runs], ignore_index=True)
         r.to_csv(out/rows_file, index=False, float_format='%.6g', lineterminator='\n')
         s = summarise_robustness(r); s.to_csv(out/summary_file, index=False, float_format='%.6g', lineterminator='\n')
         return s
-    if int8: write(int8_robustness_table, int8, 'int8.csv', 'int8_summary.csv')
+    if int8: write(int8_robustness_table, int8, 'int8.csv', 'int8_summary.csv', scheduler=scheduler)
     return write(robustness_table, specs, 'robustness.csv', 'summary.csv')
 
 def card_floors(cards) -> dict:
