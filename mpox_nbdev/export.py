@@ -25,7 +25,7 @@ from .tuning import UNITS, hyperband_search
 
 # %% auto #0
 __all__ = ['VARIANTS', 'PAPER_SIZES_MB', 'full_model', 'fold_model', 'to_tflite', 'TFLiteClassifier', 'fold_calibration',
-           'quantize_fold', 'quantization_table', 'summarise_quantization', 'train_default_model']
+           'manifest_photos', 'quantize_fold', 'quantization_table', 'summarise_quantization', 'train_default_model']
 
 # %% ../nbs/10_export.ipynb #a72850e0
 def full_model(backbone_name: str, head, weights='imagenet', gate=None, pose: bool = False):
@@ -119,7 +119,8 @@ def fold_calibration(imgs: np.ndarray, split: tuple, fold: int, n_calib: int = 6
     tr = split[0].index.to_numpy()
     return imgs[np.random.default_rng(fold).choice(tr, min(n_calib, len(tr)), replace=False)]
 
-def _test_images(man: pd.DataFrame, size: int) -> np.ndarray:
+def manifest_photos(man: pd.DataFrame, size: int) -> np.ndarray:
+    "Every photo of `man` (cropped as recorded) at `size` x `size`, one array: what a fold's TFLite models are scored and calibrated on."
     return np.stack([load_array(data_root()/f, parse_crop(c), size) for f, c in zip(man.file, man.crop)])
 
 def quantize_fold(spec: RunSpec, fold: int, n_calib: int = 64, manifest: pd.DataFrame | None = None, imgs: np.ndarray | None = None) -> list[dict]:
@@ -129,7 +130,7 @@ def quantize_fold(spec: RunSpec, fold: int, n_calib: int = 64, manifest: pd.Data
     man = load_manifest() if manifest is None else manifest.reset_index(drop=True)
     saved = _quantized_fold_file(spec, man, fold, n_calib)
     if saved is not None and saved.exists(): return json.loads(saved.read_text())
-    imgs = _test_images(man, BACKBONES[spec.backbone].size) if imgs is None else imgs
+    imgs = manifest_photos(man, BACKBONES[spec.backbone].size) if imgs is None else imgs
     y, split = task_labels(man.label, spec.task), fold_split(man, fold, spec.seed); te = split[2]
     m = fold_model(spec, fold, man)   # makes the head again when the cache lacks it
     calib, rows = fold_calibration(imgs, split, fold, n_calib), []
@@ -155,7 +156,7 @@ def quantization_table(spec: RunSpec, folds='all', n_calib: int = 64, progress=T
     if scheduler and todo:
         with cluster_client(scheduler) as c:
             done = dict(zip(todo, run_tasks(c, quantize_fold, [(spec, k, n_calib, man) for k in todo], f'quantize {spec.name} on the cluster')))
-    imgs = _test_images(man, BACKBONES[spec.backbone].size) if set(todo) - set(done) else None
+    imgs = manifest_photos(man, BACKBONES[spec.backbone].size) if set(todo) - set(done) else None
     return pd.DataFrame([r for k in tqdm(folds, desc=f'quantize {spec.name}', disable=not progress) for r in done.get(k) or quantize_fold(spec, k, n_calib, man, imgs)])
 
 # %% ../nbs/10_export.ipynb #100b65c6

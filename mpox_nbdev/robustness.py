@@ -13,10 +13,9 @@ from tqdm.auto import tqdm
 
 from .augment import PERTURBATIONS
 from .backbones import BACKBONES
-from .core import data_root, results_dir, task_labels
+from .core import results_dir, task_labels
 from .experiment import head_change_views, head_inputs, load_fold_head, task_split
-from .export import TFLiteClassifier, fold_calibration, fold_model, to_tflite
-from .images import load_array, parse_crop
+from .export import TFLiteClassifier, fold_calibration, fold_model, manifest_photos, to_tflite
 from .folds import fold_split, load_manifest
 from .grid import cluster_client, run_tasks
 from .metrics import decisions
@@ -27,6 +26,11 @@ __all__ = ['ROBUSTNESS_ARMS', 'fold_view_probs', 'robustness_table', 'summarise_
            'int8_robustness_table', 'write_robustness', 'card_floors', 'shipped_specs', 'robustness_specs']
 
 # %% ../nbs/12b_robustness.ipynb #4b0b0009
+def _op_threshold(folds: pd.DataFrame, k: int) -> float | None:
+    "Fold `k`'s operating threshold from a run's folds.csv (indexed by fold); None for a run without one."
+    t = folds.op_threshold.get(k) if 'op_threshold' in folds else None
+    return None if t is None or np.isnan(t) else float(t)
+
 def fold_view_probs(spec: RunSpec, views: dict, results=None, manifest: pd.DataFrame | None = None):
     "Per fold of `spec`'s run: (fold, test rows, labels, the fold's operating threshold or None, {view: test probabilities of that fold's head})."
     man = load_manifest() if manifest is None else manifest
@@ -34,8 +38,7 @@ def fold_view_probs(spec: RunSpec, views: dict, results=None, manifest: pd.DataF
     for k in folds.index:
         _, _, te = task_split(man, fold_split(man, k, spec.seed), spec.task)
         head = load_fold_head(spec, man, k)   # made again when the cache lacks it
-        t = folds.op_threshold.get(k) if 'op_threshold' in folds else None
-        yield (int(k), te, task_labels(te.label, spec.task), None if t is None or np.isnan(t) else t,
+        yield (int(k), te, task_labels(te.label, spec.task), _op_threshold(folds, k),
                {v: head.predict(X[te.index], verbose=0) for v, X in views.items()})
 
 def robustness_table(spec: RunSpec, perturbations=PERTURBATIONS, results=None, progress: bool = True, floor: float | None = None) -> pd.DataFrame:
@@ -70,8 +73,7 @@ def summarise_robustness(r: pd.DataFrame) -> pd.DataFrame:
 def int8_fold_rows(spec: RunSpec, fold: int, threshold: float | None = None, perturbations=PERTURBATIONS, floor: float | None = None,
                    n_calib: int = 64, imgs: np.ndarray | None = None) -> list[dict]:
     "Fold `fold`'s rows of `int8_robustness_table` (`threshold`: its operating point; `imgs`: every photo at the backbone's size, read here when not given)."
-    man = load_manifest(); size = BACKBONES[spec.backbone].size
-    if imgs is None: imgs = np.stack([load_array(data_root()/f, parse_crop(c), size) for f, c in zip(man.file, man.crop)]).astype(np.float32)
+    man = load_manifest(); imgs = (manifest_photos(man, BACKBONES[spec.backbone].size) if imgs is None else imgs).astype(np.float32, copy=False)
     split = fold_split(man, fold, spec.seed); _, _, te = task_split(man, split, spec.task); te = te.index.to_numpy()
     clf = TFLiteClassifier(to_tflite(fold_model(spec, fold, man), 'full_int8', fold_calibration(imgs, split, fold, n_calib)))
     p0, yte = clf.predict(imgs[te]), task_labels(man.label.to_numpy()[te], spec.task)
@@ -82,13 +84,11 @@ def int8_robustness_table(spec: RunSpec, perturbations=PERTURBATIONS, results=No
     """As `robustness_table`, through each fold's full-int8 TFLite model (the form that ships) instead of its head on cached
     features; `folds`: 'all' or a list; with a `scheduler` (as `run_grid` takes it) the folds are measured on its workers."""
     run = pd.read_csv(spec.results_dir(results)/'folds.csv').set_index('fold')
-    op = lambda k: None if 'op_threshold' not in run or np.isnan(run.op_threshold[k]) else float(run.op_threshold[k])
-    calls = [(spec, int(k), op(k), perturbations, floor, n_calib) for k in (run.index if folds == 'all' else folds)]
+    calls = [(spec, int(k), _op_threshold(run, k), perturbations, floor, n_calib) for k in (run.index if folds == 'all' else folds)]
     if scheduler:
         with cluster_client(scheduler) as c: rows = run_tasks(c, int8_fold_rows, calls, f'int8 robustness {spec.name} on the cluster')
     else:
-        man = load_manifest(); size = BACKBONES[spec.backbone].size
-        imgs = np.stack([load_array(data_root()/f, parse_crop(c), size) for f, c in zip(man.file, man.crop)]).astype(np.float32)
+        imgs = manifest_photos(load_manifest(), BACKBONES[spec.backbone].size).astype(np.float32)
         rows = [int8_fold_rows(*a, imgs=imgs) for a in tqdm(calls, desc=f'int8 robustness {spec.name}', disable=not progress)]
     return pd.DataFrame([r for f in rows for r in f]).assign(variant='full_int8')
 
