@@ -18,7 +18,8 @@ from .spec import ENSEMBLE_ARMS, ENSEMBLES, RunSpec
 
 # %% auto #0
 __all__ = ['TEMPLATE', 'WORKER_MEMORY', 'run_is_complete', 'stale_runs', 'run_one', 'paper_grid', 'ensemble_grid',
-           'feature_tasks', 'backbone_features', 'fold_tasks', 'cluster_client', 'run_tasks', 'run_grid']
+           'feature_tasks', 'backbone_features', 'fold_tasks', 'cluster_client', 'wait_for', 'run_tasks', 'after',
+           'run_grid']
 
 # %% ../nbs/08b_grid.ipynb #9b5bf7e7
 TEMPLATE = 'nbs/experiment.ipynb'
@@ -99,12 +100,20 @@ def cluster_client(scheduler: str):
     from dask.distributed import Client
     with _cluster(scheduler) as address, Client(address) as c: yield c
 
+def wait_for(futures: list, desc: str) -> None:
+    "Wait for every dask future, with one progress bar; a worker's error is raised here."
+    from dask.distributed import as_completed
+    for f in tqdm(as_completed(futures), total=len(futures), desc=desc): f.result()
+
 def run_tasks(client, fn, calls: list[tuple], desc: str, **kw) -> list:
     "`fn(*a, **kw)` for every `a` of `calls` on the client's workers, with one progress bar; a worker's error is raised here."
-    from dask.distributed import as_completed
     futures = [client.submit(fn, *a, **kw, pure=False) for a in calls]
-    for f in tqdm(as_completed(futures), total=len(futures), desc=desc): f.result()
+    wait_for(futures, desc)
     return client.gather(futures)
+
+def after(needs: list, fn, *a, **kw):
+    "`fn(*a, **kw)`; a task submitted with the futures `needs` as its first argument starts once they are done."
+    return fn(*a, **kw)
 
 def run_grid(specs, scheduler: str | None = None, **kw) -> pd.DataFrame:
     "Run every spec (`kw` go to `run_one`: folds, results, data_root, manifest_path, force); a status row each."
@@ -112,7 +121,14 @@ def run_grid(specs, scheduler: str | None = None, **kw) -> pd.DataFrame:
     folds, results, data_root, mp = kw.get('folds', 'all'), kw.get('results'), kw.get('data_root'), kw.get('manifest_path')
     todo = [s for s in specs if kw.get('force') or not run_is_complete(s, folds, results)]
     with cluster_client(scheduler) as c:
-        run_tasks(c, backbone_features, [(ss, data_root, mp) for ss in feature_tasks(todo)], 'features on the cluster')   # once, not once per worker
-        run_tasks(c, experiment_fold, [(s, k, data_root, s.results_dir(results), mp) for s, k in fold_tasks(todo, folds, mp)], 'folds on the cluster')
-        return pd.DataFrame(run_tasks(c, run_one, [(s,) for s in specs], 'runs collected', **kw))   # the template collects each run
+        # one task per backbone computes its runs' features (once, not once per worker); each fold starts as soon as its
+        # backbones' features are there, each run's template (which collects its folds) as soon as its folds are done
+        feats = {ss[0].backbone: c.submit(backbone_features, ss, data_root, mp, pure=False) for ss in feature_tasks(todo)}
+        fold_futures = {}
+        for s, k in fold_tasks(todo, folds, mp):
+            fold_futures.setdefault(s, []).append(c.submit(after, [feats[m] for m in s.members], experiment_fold, s, k, data_root,
+                                                           s.results_dir(results), mp, pure=False))
+        runs = [c.submit(after, fold_futures.get(s, []), run_one, s, pure=False, priority=1, **kw) for s in specs]
+        wait_for([*feats.values(), *(f for fs in fold_futures.values() for f in fs), *runs], 'grid on the cluster')
+        return pd.DataFrame(c.gather(runs))
 
