@@ -19,8 +19,8 @@ from .predict import check_output, explain_photo, load_classifier, model_card, s
 from .spec import ARMS, GAN_STEPS, GRID_ARMS, RunSpec
 
 # %% auto #0
-__all__ = ['DATA_ROOT', 'TASK', 'MODEL', 'COMMANDS', 'fetch', 'verify', 'curate', 'job_log', 'reproduce', 'predict', 'explain',
-           'overview', 'quiet_tensorflow', 'command_parser', 'main']
+__all__ = ['DATA_ROOT', 'TASK', 'MODEL', 'COMMANDS', 'fetch', 'verify', 'curate', 'job_log', 'reproduce', 'adopt', 'predict',
+           'explain', 'overview', 'quiet_tensorflow', 'command_parser', 'main']
 
 # %% ../nbs/20_cli.ipynb #e873c652
 DATA_ROOT = Param('folder the image paths are relative to (default: $MPOX_DATA_DIR or ../shared/data)', Path)
@@ -97,6 +97,13 @@ def reproduce(data_root: DATA_ROOT = None,
         s = reproduce_and_compare(scratch, resume_from, tolerance, **kw)
     return 0 if s['within_tolerance'] else 1
 
+# %% ../nbs/20_cli.ipynb #a592cdaa
+@call_parse
+def adopt(scratch: Param('the scratch tree of the reproduction (default .cache/reproduction)', Path) = None):
+    "Make the last whole reproduction's results, default models and manifest the committed files (after reading its report)."
+    from mpox_nbdev.reproduce import adopt_reproduction
+    adopt_reproduction(scratch); return 0
+
 # %% ../nbs/20_cli.ipynb #dc8fe970
 TASK = Param('binary: Mpox vs Others; multiclass: Acne, Chickenpox, Mpox, Healthy', str, choices=list(TASKS))
 MODEL = Param('a TFLite model (default: models/<task>.tflite)', Path)
@@ -138,7 +145,7 @@ def explain(image: Param('one image file', Path, opt=False),
     print(f"{image}: {r['class']} ({r['probability']:.3f}); Grad-CAM overlay written to {out}"); return 0
 
 # %% ../nbs/20_cli.ipynb #3e00841b
-COMMANDS = {'predict': predict, 'explain': explain, 'verify': verify, 'fetch': fetch, 'curate': curate, 'reproduce': reproduce}
+COMMANDS = {'predict': predict, 'explain': explain, 'verify': verify, 'fetch': fetch, 'curate': curate, 'reproduce': reproduce, 'adopt': adopt}
 
 def overview() -> str:
     lines = ['usage: mpox COMMAND [options]   (mpox COMMAND --help for its options)', '',

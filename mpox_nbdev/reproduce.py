@@ -4,7 +4,7 @@
 
 # %% ../nbs/19_reproduce.ipynb #9e900004
 from __future__ import annotations
-import datetime, os, shutil, sys, time
+import datetime, json, os, shutil, sys, time
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +12,7 @@ from tqdm.auto import tqdm
 
 from .audit import write_audit
 from .compare import TOLERANCE, compare_trees, write_reproduction
-from .core import TASKS, cache_dir, env_vars, models_dir, project_root, results_dir
+from .core import TASKS, MpoxError, cache_dir, env_vars, models_dir, project_root, results_dir
 from .explain import write_fig9
 from .figures import write_embeddings
 from .folds import build_manifest
@@ -25,16 +25,19 @@ from .spec import GRID_ARMS, RunSpec
 from .stats import run_statistics
 
 # %% auto #0
-__all__ = ['reproduce', 'scratch_dir', 'reproduce_and_compare']
+__all__ = ['STAGES', 'NARROWING', 'reproduce', 'scratch_dir', 'reproduce_and_compare', 'reproduction_was_full',
+           'adopt_reproduction']
 
 # %% ../nbs/19_reproduce.ipynb #9e900006
+STAGES = ('manifest', 'grid', 'ensembles', 'embeddings', 'gan', 'statistics', 'ood', 'mobile', 'shipped gate', 'robustness', 'fig9', 'audit')
+
 def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=GRID_ARMS, folds='all',
               scheduler: str | None = None, data_root=None, include_withdrawn: bool = False, curate: bool = True,
               gan: bool = True, mobile: bool = True, results=None, manifest_out=None, log=print) -> dict:
     "Curate, run the paper's grid and the ensembles, embeddings, the GAN arm, statistics, the OOD gates, Table 4/5 and default models (gate inside), their robustness, Fig 9 and the audits; return each stage's output."
     results = Path(results or results_dir()); out, t0 = {'stage_seconds': {}}, time.time()
-    planned = ['manifest'] * curate + ['grid', 'ensembles', 'embeddings'] + ['gan'] * gan + ['statistics'] + \
-              ['ood', 'mobile', 'shipped gate', 'robustness', 'fig9', 'audit'] * mobile
+    mobile_stages = STAGES[STAGES.index('ood'):]
+    planned = [s for s in STAGES if (curate or s != 'manifest') and (gan or s != 'gan') and (mobile or s not in mobile_stages)]
     bar = tqdm(total=len(planned), desc='reproduce', unit='stage')   # one view of the whole job: stage, done/total, ETA
     def stage(name, value):
         out[name] = value; done = time.time() - t0
@@ -93,10 +96,50 @@ def reproduce_and_compare(scratch=None, resume_from=None, tolerance: float = TOL
     extra = [(f, project_root()/f, g) for f, g in [('data/ocsi/manifest.csv', manifest/'manifest.csv')] +
              [(f'models/{c.name}', models/c.name) for c in sorted(models_dir().glob('*.json'))] if g.exists()]
     report, summary = compare_trees(committed, target, tolerance, extra)
+    full = (not resume_from and kw.get('base', RunSpec()) == RunSpec() and kw.get('folds', 'all') == 'all' and not kw.get('backbones')
+            and list(kw.get('tasks', TASKS)) == list(TASKS) and list(kw.get('augments', GRID_ARMS)) == list(GRID_ARMS)
+            and not kw.get('include_withdrawn') and all(kw.get(k, True) for k in ('curate', 'gan', 'mobile')))   # what `adopt_reproduction` asks
     summary.update(wall_minutes=round((time.time() - t0) / 60, 2), cpus=os.cpu_count(), started=started,
                    command=' '.join(['mpox', 'reproduce', *sys.argv[2:]]) if Path(sys.argv[0]).name == 'mpox' else 'mpox_nbdev.reproduce.reproduce_and_compare',
-                   resume_from=str(resume_from) if resume_from else None, scratch=str(scratch),
+                   resume_from=str(resume_from) if resume_from else None, full=full, scratch=str(scratch),
                    stage_minutes={k: round(v / 60, 2) for k, v in out['stage_seconds'].items()})
     write_reproduction(report, summary, committed/'reproduction')
     _print_summary(report, summary, log)
     return summary
+
+# %% ../nbs/19_reproduce.ipynb #643273f0
+NARROWING = ('--folds', '--backbones', '--tasks', '--augments', '--max-epochs', '--max_epochs', '--factor', '--seed', '--gan-ratio',
+             '--gan_ratio', '--gan-steps', '--gan_steps', '--skip', '--include', '--resume')
+
+def reproduction_was_full(summary: dict) -> bool:
+    "Whether a reproduction's summary records a whole recomputation (its `full`; for a summary written before that field, its stages and command)."
+    if 'full' in summary: return bool(summary['full'])
+    return (not summary.get('resume_from') and set(STAGES) <= set(summary.get('stage_minutes', {})) and
+            summary.get('command', '').startswith('mpox reproduce') and not any(a in summary['command'] for a in NARROWING))
+
+def adopt_reproduction(scratch=None, results=None, models=None, manifest=None, log=print) -> dict:
+    """Make the last reproduction's output the committed files: the scratch tree's results over `results` (its report in
+    `results/reproduction/` stays, marked `adopted`), its default models over `models` and its manifest over `manifest`."""
+    committed, scratch = Path(results or results_dir()), scratch_dir(scratch)
+    models, manifest = Path(models or models_dir()), Path(manifest or project_root()/'data'/'ocsi'/'manifest.csv')
+    sp = committed/'reproduction'/'summary.json'
+    if not sp.exists(): raise MpoxError(f'{sp}: no reproduction to adopt (run `mpox reproduce` first)')
+    summary = json.loads(sp.read_text())
+    if Path(summary.get('scratch', '')).resolve() != scratch.resolve():
+        raise MpoxError(f"{sp}: the last reproduction wrote into {summary.get('scratch')}, not {scratch}")
+    if not reproduction_was_full(summary):
+        raise MpoxError(f"{sp}: the last reproduction ({summary.get('command')}) was not a whole recomputation; only one can be adopted")
+    if not (scratch/'results').is_dir(): raise MpoxError(f"{scratch/'results'}: the reproduction's results are gone")
+    files = sorted(p for p in (scratch/'results').rglob('*') if p.is_file() and p.relative_to(scratch/'results').parts[0] != 'reproduction')
+    for p in files:
+        dest = committed/p.relative_to(scratch/'results'); dest.parent.mkdir(parents=True, exist_ok=True); shutil.copy2(p, dest)
+    kept = sorted(set(p.relative_to(committed).as_posix() for p in committed.rglob('*') if p.is_file())
+                  - {p.relative_to(scratch/'results').as_posix() for p in files} - {f'reproduction/{n}' for n in ('summary.json', 'report.csv')})
+    shipped = sorted((scratch/'models').glob('*.*')) if (scratch/'models').is_dir() else []
+    for p in shipped: shutil.copy2(p, models/p.name)
+    if (m := scratch/'data'/'ocsi'/'manifest.csv').exists(): shutil.copy2(m, manifest)
+    summary['adopted'] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds')
+    sp.write_text(json.dumps(summary, indent=1, default=str) + '\n')
+    log(f"adopted the reproduction of {summary['started']}: {len(files)} results files and {len(shipped)} model files copied; "
+        f"{len(kept)} committed file(s) it did not make were left as they are" + ''.join(f'\n  {f}' for f in kept[:8]))
+    return {'files': len(files), 'models': len(shipped), 'kept': kept, 'summary': summary}
