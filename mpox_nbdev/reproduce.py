@@ -36,6 +36,8 @@ def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=G
               gan: bool = True, mobile: bool = True, results=None, manifest_out=None, log=print) -> dict:
     "Curate, run the paper's grid and the ensembles, embeddings, the GAN arm, statistics, the OOD gates, Table 4/5 and default models (gate inside), their robustness, Fig 9 and the audits; return each stage's output."
     results = Path(results or results_dir()); out, t0 = {'stage_seconds': {}}, time.time()
+    out['full'] = (curate and gan and mobile and folds == 'all' and not backbones and not include_withdrawn and base == RunSpec()
+                   and list(tasks) == list(TASKS) and list(augments) == list(GRID_ARMS))   # the whole paper, as `adopt_reproduction` asks
     mobile_stages = STAGES[STAGES.index('ood'):]
     planned = [s for s in STAGES if (curate or s != 'manifest') and (gan or s != 'gan') and (mobile or s not in mobile_stages)]
     bar = tqdm(total=len(planned), desc='reproduce', unit='stage')   # one view of the whole job: stage, done/total, ETA
@@ -96,12 +98,9 @@ def reproduce_and_compare(scratch=None, resume_from=None, tolerance: float = TOL
     extra = [(f, project_root()/f, g) for f, g in [('data/ocsi/manifest.csv', manifest/'manifest.csv')] +
              [(f'models/{c.name}', models/c.name) for c in sorted(models_dir().glob('*.json'))] if g.exists()]
     report, summary = compare_trees(committed, target, tolerance, extra)
-    full = (not resume_from and kw.get('base', RunSpec()) == RunSpec() and kw.get('folds', 'all') == 'all' and not kw.get('backbones')
-            and list(kw.get('tasks', TASKS)) == list(TASKS) and list(kw.get('augments', GRID_ARMS)) == list(GRID_ARMS)
-            and not kw.get('include_withdrawn') and all(kw.get(k, True) for k in ('curate', 'gan', 'mobile')))   # what `adopt_reproduction` asks
     summary.update(wall_minutes=round((time.time() - t0) / 60, 2), cpus=os.cpu_count(), started=started,
                    command=' '.join(['mpox', 'reproduce', *sys.argv[2:]]) if Path(sys.argv[0]).name == 'mpox' else 'mpox_nbdev.reproduce.reproduce_and_compare',
-                   resume_from=str(resume_from) if resume_from else None, full=full, scratch=str(scratch),
+                   resume_from=str(resume_from) if resume_from else None, full=bool(out['full'] and not resume_from), scratch=str(scratch),
                    stage_minutes={k: round(v / 60, 2) for k, v in out['stage_seconds'].items()})
     write_reproduction(report, summary, committed/'reproduction')
     _print_summary(report, summary, log)
