@@ -1,5 +1,5 @@
 """Would a photometric canonical view cut the decision flips of issue 18? Each photo is turned to its canonical pose
-(`06a_pose`), optionally scaled to a fixed mean brightness (`b`: x * 128 / mean(x), gain at most 4, clipped to 0-255) and
+(`06a_pose`), optionally scaled to a fixed mean brightness (`b`: `canonical_exposure`, x * 128 / mean(x), gain at most 4, clipped to 0-255) and
 smoothed (Gaussian of sigma 0, 1 or 2 pixels at the backbone's size), before the frozen EfficientNet-Lite1. A linear
 probe per fold (`probe_search`, OCSI's 10 folds, chosen on each fold's validation part; `aug`: also trained on the
 everyday changes of the training photos), binary at the screening operating point (validation sensitivity >= 0.90).
@@ -16,12 +16,11 @@ from mpox_nbdev.folds import fold_split, load_manifest
 from mpox_nbdev.experiment import task_split
 from mpox_nbdev.probe import probe_search
 from mpox_nbdev.metrics import decisions, threshold_for_sensitivity
-from mpox_nbdev.pose import to_canonical_pose, POSES, pose_transform
+from mpox_nbdev.pose import canonical_exposure, to_canonical_pose
 
-BB = 'EfficientNetLite1'; T = 128.0
+BB = 'EfficientNetLite1'
 def canon(a, sigma, bright=True):
-    y = np.asarray(a, np.float32)
-    if bright: y = np.clip(y * min(T / max(float(y.mean()), 1.0), 4.0), 0, 255)
+    y = canonical_exposure(a) if bright else np.asarray(a, np.float32)
     if sigma: y = gaussian_filter(y, (sigma, sigma, 0), mode='mirror', truncate=3.0)
     return to_canonical_pose(y)
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import numpy as np
 
 # %% auto #0
-__all__ = ['POSES', 'POSE_DIRECTION', 'POSE_POOL', 'pose_transform', 'from_pose', 'block_ramp', 'brightness_moment',
-           'canonical_pose', 'to_canonical_pose', 'pose_kernels', 'canonical_pose_layer']
+__all__ = ['POSES', 'POSE_DIRECTION', 'POSE_POOL', 'EXPOSURE_MEAN', 'EXPOSURE_GAIN', 'pose_transform', 'from_pose', 'block_ramp',
+           'brightness_moment', 'canonical_pose', 'to_canonical_pose', 'pose_kernels', 'canonical_pose_layer',
+           'canonical_exposure', 'canonical_exposure_layer']
 
 # %% ../nbs/06a_pose.ipynb #c0a50006
 POSES = 8
@@ -71,3 +72,21 @@ def canonical_pose_layer(name: str = 'canonical_pose'):
                 poses.append(keras.ops.flip(y, axis=2) if i >= 4 else y)
             return tf.gather(keras.ops.stack(poses, axis=1), tf.math.argmax(keras.ops.reshape(scores, (-1, POSES)), axis=1), batch_dims=1)
     return CanonicalPose(name=name)
+
+# %% ../nbs/06a_pose.ipynb #92043664
+EXPOSURE_MEAN = 128.0   # the mean pixel value (0-255) every photo is scaled to
+EXPOSURE_GAIN = 4.0     # at most this much brighter: a nearly black picture is not blown up into noise
+
+def canonical_exposure(x: np.ndarray) -> np.ndarray:
+    "H×W×3 image `x` (0–255) scaled to mean `EXPOSURE_MEAN` (gain at most `EXPOSURE_GAIN`), clipped to 0–255, as float32."
+    y = np.asarray(x, np.float32)
+    return np.clip(y * np.float32(min(EXPOSURE_MEAN / max(float(y.mean()), 1.0), EXPOSURE_GAIN)), 0, 255)
+
+def canonical_exposure_layer(name: str = 'canonical_exposure'):
+    "A Keras layer: a batch of RGB images (0–255) -> each scaled as `canonical_exposure` scales it."
+    import keras
+    class CanonicalExposure(keras.layers.Layer):
+        def call(self, x):
+            gain = keras.ops.minimum(EXPOSURE_MEAN / keras.ops.maximum(keras.ops.mean(x, axis=(1, 2, 3), keepdims=True), 1.0), EXPOSURE_GAIN)
+            return keras.ops.clip(x * gain, 0.0, 255.0)
+    return CanonicalExposure(name=name)
