@@ -21,8 +21,9 @@ from .spec import GAN_STEPS, RunSpec
 # %% auto #0
 __all__ = ['GAN_SIZE', 'LATENT', 'GAN_THREADS', 'FD_BACKBONE', 'FD_SAMPLES', 'LeakError', 'gan_training_set', 'build_generator',
            'build_discriminator', 'diff_augment', 'train_gan', 'manifest_id', 'gan_dir', 'train_generator_job',
-           'fold_generator', 'sample_images', 'frechet_distance', 'kernel_distance', 'synthetic_features',
-           'gan_quality', 'gan_training_features', 'plot_gan_history', 'sample_sheet', 'generator_leaks']
+           'cached_generator', 'fold_generator', 'sample_images', 'frechet_distance', 'kernel_distance',
+           'synthetic_features', 'gan_quality', 'gan_training_features', 'plot_gan_history', 'sample_sheet',
+           'generator_leaks']
 
 # %% ../nbs/13_gan.ipynb #365d46db
 GAN_SIZE, LATENT = 64, 128
@@ -155,19 +156,19 @@ def _train_fold_generator(manifest: pd.DataFrame, fold: int, seed: int, steps: i
     return meta
 
 def train_generator_job(job) -> dict:
-    "What `fold_generator` runs in a fresh process: TensorFlow limited to `GAN_THREADS`, then `_train_fold_generator` on the pickled job."
+    "What `cached_generator` runs in a fresh process: TensorFlow limited to `GAN_THREADS`, then `_train_fold_generator` on the pickled job."
     limit_threads()
     import tensorflow as tf
     if (n := tf.config.threading.get_intra_op_parallelism_threads()) != GAN_THREADS:
         raise MpoxError(f"{job}: TensorFlow runs {n} threads here, the generators are trained with {GAN_THREADS}")
     return _train_fold_generator(**pd.read_pickle(job))
 
-def fold_generator(manifest: pd.DataFrame, fold: int, seed: int = 0, steps: int = GAN_STEPS, root=None, progress: bool = True,
-                   split=None):
-    """(generator, meta) for outer fold `fold`: from the cache, or first trained on that fold's training images and
-    cached — in a fresh process with `GAN_THREADS` TensorFlow threads, so that the generator is the same whichever
-    process asks for it (a grid worker runs one thread, the main process as many as the machine has cores)."""
-    import keras
+def cached_generator(manifest: pd.DataFrame, fold: int, seed: int = 0, steps: int = GAN_STEPS, root=None, progress: bool = True,
+                     split=None) -> Path:
+    """The cache folder of outer fold `fold`'s generator, first trained on that fold's training images if absent — in a
+    fresh process with `GAN_THREADS` TensorFlow threads, so that the generator is the same whichever process asks for it
+    (a grid worker runs one thread, the main process as many as the machine has cores). Loads nothing: safe to call from
+    a background thread while the grid runs (`reproduce`)."""
     fold = int(fold); split = split or fold_split(manifest, fold, seed); d = gan_dir(manifest, fold, seed, steps, split)
     if not (d/'meta.json').exists():
         with tempfile.TemporaryDirectory() as td:
@@ -176,6 +177,13 @@ def fold_generator(manifest: pd.DataFrame, fold: int, seed: int = 0, steps: int 
             code = 'import sys; from mpox_nbdev.gan import train_generator_job; train_generator_job(sys.argv[1])'
             r = subprocess.run([sys.executable, '-c', code, str(job)], env={**os.environ, 'MPOX_TF_THREADS': str(GAN_THREADS)})
         if r.returncode: raise MpoxError(f"fold {fold}: training its generator failed (exit status {r.returncode}; its messages are above)")
+    return d
+
+def fold_generator(manifest: pd.DataFrame, fold: int, seed: int = 0, steps: int = GAN_STEPS, root=None, progress: bool = True,
+                   split=None):
+    "(generator, meta) for outer fold `fold`: from the cache, trained first when absent (`cached_generator`)."
+    import keras
+    d = cached_generator(manifest, fold, seed, steps, root, progress, split)
     return keras.models.load_model(d/'generator.keras', compile=False), json.loads((d/'meta.json').read_text())
 
 

@@ -11,7 +11,7 @@ from tqdm.auto import tqdm
 
 from .core import TASKS, results_dir
 from .folds import load_manifest
-from .gan import (FD_BACKBONE, GAN_STEPS, fold_generator, gan_dir, gan_quality, gan_training_set,
+from .gan import (FD_BACKBONE, GAN_STEPS, cached_generator, fold_generator, gan_dir, gan_quality, gan_training_set,
                             plot_gan_history, sample_sheet)
 from .grid import cluster_client, run_grid, run_tasks
 from .spec import AUGMENTS, RunSpec
@@ -21,17 +21,22 @@ from .stats import best_run, load_folds
 __all__ = ['train_generators', 'build_gan_results', 'yadav_table', 'gan_arm_specs', 'run_gan_arm', 'gan_verdict', 'gan_summary']
 
 # %% ../nbs/13a_gan_arm.ipynb #a7a40006
-def _generator_meta(man, fold: int, seed: int, steps: int, root=None) -> dict:
-    "A cluster task: train (or find cached) fold `fold`'s generator; its meta (the generator stays in the cache)."
-    return fold_generator(man, fold, seed, steps, root, progress=False)[1]
+def _generator(man, fold: int, seed: int, steps: int, root=None) -> str:
+    "A cluster task: train (or find cached) fold `fold`'s generator; its cache folder."
+    return str(cached_generator(man, fold, seed, steps, root, progress=False))
 
-def train_generators(man, folds, seed: int = 0, steps: int = GAN_STEPS, scheduler: str | None = None, root=None) -> list[int]:
-    """Train the generators of `folds` the cache lacks on the workers of a `dask.distributed` `scheduler` address, one
-    task a fold, side by side; return those folds. Without one, or with 'local:N', nothing is done here: `fold_generator`
-    then trains them one after another (each uses `GAN_THREADS` threads; two at once on two cores were slower)."""
+def train_generators(man, folds='all', seed: int = 0, steps: int = GAN_STEPS, scheduler: str | None = None, root=None,
+                     progress: bool = True) -> list[int]:
+    """Train the generators of `folds` the cache lacks and return those folds: on the workers of a `dask.distributed`
+    `scheduler` address one task a fold, side by side; without one, or with 'local:N', one after another here (each
+    uses `GAN_THREADS` threads; two at once on two cores were slower). Nothing is loaded: `reproduce` calls it from a
+    background thread, so that the generators train while the grid runs."""
+    folds = [int(k) for k in (sorted(man.fold.unique()) if folds == 'all' else folds)]
     todo = [k for k in folds if not (gan_dir(man, k, seed, steps)/'meta.json').exists()]
     if scheduler and not scheduler.startswith('local') and todo:
-        with cluster_client(scheduler) as c: run_tasks(c, _generator_meta, [(man, k, seed, steps, root) for k in todo], 'GAN per fold')
+        with cluster_client(scheduler) as c: run_tasks(c, _generator, [(man, k, seed, steps, root) for k in todo], 'GAN generators')
+    else:
+        for k in tqdm(todo, desc='GAN generators', disable=not (progress and todo)): cached_generator(man, k, seed, steps, root, progress=False)
     return todo
 
 def build_gan_results(manifest=None, folds='all', seed: int = 0, steps: int = GAN_STEPS, results=None, root=None,
@@ -42,7 +47,7 @@ def build_gan_results(manifest=None, folds='all', seed: int = 0, steps: int = GA
     folds = [int(k) for k in (sorted(man.fold.unique()) if folds == 'all' else folds)]
     out = Path(results or results_dir())/'gan'; (out/'figures').mkdir(parents=True, exist_ok=True)
     train_rows, hist = [], []
-    train_generators(man, folds, seed, steps, scheduler, root)
+    train_generators(man, folds, seed, steps, scheduler, root, progress)
     for k in tqdm(folds, desc='GAN per fold', disable=not progress):
         _, meta = fold_generator(man, k, seed, steps, root, progress=False)
         train_rows.append({k2: v for k2, v in meta.items() if k2 not in ('inputs', 'per_class')})

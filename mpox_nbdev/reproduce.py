@@ -4,7 +4,7 @@
 
 # %% ../nbs/19_reproduce.ipynb #9e900004
 from __future__ import annotations
-import datetime, json, os, shutil, sys, time
+import datetime, json, os, shutil, sys, threading, time
 from pathlib import Path
 
 import pandas as pd
@@ -15,8 +15,8 @@ from .compare import TOLERANCE, compare_trees, write_reproduction
 from .core import TASKS, MpoxError, cache_dir, env_vars, models_dir, project_root, results_dir
 from .explain import write_fig9
 from .figures import write_embeddings
-from .folds import build_manifest
-from .gan_arm import run_gan_arm
+from .folds import build_manifest, load_manifest
+from .gan_arm import run_gan_arm, train_generators
 from .grid import ensemble_grid, paper_grid, run_grid
 from .mobile import build_mobile_results, write_shipped_gate
 from .ood import write_ood
@@ -25,8 +25,22 @@ from .spec import GRID_ARMS, RunSpec
 from .stats import run_statistics
 
 # %% auto #0
-__all__ = ['STAGES', 'NARROWING', 'reproduce', 'scratch_dir', 'reproduce_and_compare', 'reproduction_was_full',
+__all__ = ['STAGES', 'NARROWING', 'in_background', 'reproduce', 'scratch_dir', 'reproduce_and_compare', 'reproduction_was_full',
            'adopt_reproduction']
+
+# %% ../nbs/19_reproduce.ipynb #99673a51
+def in_background(fn, *a, **kw):
+    "Start `fn(*a, **kw)` in a daemon thread; return a function that waits for it and returns its value, or raises its error."
+    box = {}
+    def run():
+        try: box['value'] = fn(*a, **kw)
+        except BaseException as e: box['error'] = e
+    t = threading.Thread(target=run, daemon=True, name=getattr(fn, '__name__', 'background')); t.start()
+    def wait():
+        t.join()
+        if 'error' in box: raise box['error']
+        return box['value']
+    return wait
 
 # %% ../nbs/19_reproduce.ipynb #9e900006
 STAGES = ('manifest', 'grid', 'ensembles', 'embeddings', 'gan', 'statistics', 'ood', 'mobile', 'shipped gate', 'robustness', 'fig9', 'audit')
@@ -48,6 +62,9 @@ def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=G
     if curate:
         m = stage('manifest', build_manifest(data_root, seed=base.seed, include_withdrawn=include_withdrawn, out_dir=manifest_out))
         log('manifest: ' + ', '.join(f'{k} {v}' for k, v in m.label.value_counts().sort_index().items()))
+    if gan:   # the generators need only the manifest: they train while the grid runs, filling the cores the grid leaves idle
+        generators = in_background(train_generators, load_manifest(), folds, base.seed, base.gan_steps, scheduler, data_root, progress=False)
+        log('GAN generators: training in the background while the grid runs')
     grid = stage('grid', run_grid(paper_grid(backbones, tasks, augments, base), scheduler, folds=folds, results=results, data_root=data_root))
     log(grid[['run', 'status', 'seconds']].to_string(index=False))
     ran = sorted({r.split('/')[1] for r in grid.run})   # the backbones of the grid
@@ -55,7 +72,9 @@ def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=G
     log(stage('ensembles', run_grid(ens, scheduler, folds=folds, results=results, data_root=data_root))[['run', 'status', 'seconds']].to_string(index=False)
         if ens else stage('ensembles', 'no ensemble: not every member backbone ran'))
     stage('embeddings', {b: write_embeddings(b, results) for b in ran})
-    if gan: stage('gan', run_gan_arm(base, folds, scheduler, results, data_root))
+    if gan:
+        log(f'GAN generators: {len(generators())} trained')   # re-raises a generator's failure, with the grid's runs kept
+        stage('gan', run_gan_arm(base, folds, scheduler, results, data_root))
     stage('statistics', run_statistics(results))
     if mobile:
         stage('ood', write_ood(ran, results))
