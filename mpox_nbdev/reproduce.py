@@ -62,7 +62,7 @@ def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=G
     if curate:
         m = stage('manifest', build_manifest(data_root, seed=base.seed, include_withdrawn=include_withdrawn, out_dir=manifest_out))
         log('manifest: ' + ', '.join(f'{k} {v}' for k, v in m.label.value_counts().sort_index().items()))
-    if gan:   # the generators need only the manifest: they train while the grid runs, filling the cores the grid leaves idle
+    if gan:   # the generators need only the manifest: they train while the grid runs, sharing its two cores
         generators = in_background(train_generators, load_manifest(), folds, base.seed, base.gan_steps, scheduler, data_root, progress=False)
         log('GAN generators: training in the background while the grid runs')
     grid = stage('grid', run_grid(paper_grid(backbones, tasks, augments, base), scheduler, folds=folds, results=results, data_root=data_root))
