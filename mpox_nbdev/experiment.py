@@ -15,7 +15,7 @@ from .augment import PERTURBATIONS, all_views
 from .core import MpoxError, limit_threads, seed_everything, task_labels, task_rows
 from .features import extract_features
 from .finetune import FT_LAYER, finetune_probe, head_conv
-from .folds import fold_split, load_manifest, subset_manifest
+from .folds import fold_ids, fold_split, load_manifest, subset_manifest
 from .gan import gan_training_features
 from .metrics import classification_metrics, operating_point, threshold_for_sensitivity
 from .probe import probe_search
@@ -197,7 +197,7 @@ def experiment_fold(spec: RunSpec, fold: int, data_root=None, out_dir=None, mani
 def run_experiment(spec: RunSpec, folds='all', data_root=None, out_dir=None, manifest_path=None, progress: bool = True):
     "Run (or resume) `spec` over `folds`; write and return (folds.csv, predictions.csv) frames."
     man = load_manifest(manifest_path, verify=True, root=data_root)
-    folds = sorted(man.fold.unique()) if folds == 'all' else list(folds)
+    folds = fold_ids(man, folds)
     out = Path(out_dir or spec.results_dir()); (out/'folds').mkdir(parents=True, exist_ok=True)
     params = spec.params(manifest_md5=manifest_md5(man))
     for fold in tqdm(folds, desc=spec.name, disable=not progress):

@@ -16,7 +16,7 @@ from .backbones import BACKBONES, backbone
 from .core import MpoxError, cache_dir, data_root, quiet_native_logs, task_labels
 from .experiment import fold_head_path, head_inputs, load_fold_head, probe_head
 from .finetune import FT_LAYER, finetuned_head, finetuned_weights
-from .folds import fold_split, load_manifest, train_val_split
+from .folds import fold_ids, fold_split, load_manifest, train_val_split
 from .grid import cluster_client, run_tasks
 from .images import load_array, parse_crop
 from .metrics import classification_metrics
@@ -150,7 +150,7 @@ def quantization_table(spec: RunSpec, folds='all', n_calib: int = 64, progress=T
     With a `scheduler` ('local:N' or a dask.distributed address, as `run_grid` takes it) the folds the cache lacks are
     measured on its workers, side by side."""
     man = load_manifest() if manifest is None else manifest.reset_index(drop=True)
-    folds = [int(k) for k in (sorted(man.fold.unique()) if folds == 'all' else folds)]
+    folds = fold_ids(man, folds)
     todo = [k for k in folds if not ((f := _quantized_fold_file(spec, man, k, n_calib)) and f.exists())]
     done = {}
     if scheduler and todo:

@@ -16,7 +16,7 @@ from .curation import DATASET, curate, dataset_dir, near_duplicate_pairs, signat
 
 # %% auto #0
 __all__ = ['MANIFEST_COLUMNS', 'stratified_folds', 'train_val_split', 'fold_split', 'manifest_path', 'build_manifest',
-           'load_manifest', 'subset_manifest', 'cross_fold_near_duplicates']
+           'load_manifest', 'fold_ids', 'subset_manifest', 'cross_fold_near_duplicates']
 
 # %% ../nbs/03_folds.ipynb #4b9d777c
 def stratified_folds(labels, groups, k: int = 10, seed: int = 0) -> np.ndarray:
@@ -62,6 +62,10 @@ def load_manifest(path=None, verify: bool = False, root=None) -> pd.DataFrame:
     m = pd.read_csv(path or manifest_path(), dtype={'crop': str, 'md5': str}, keep_default_na=False)
     if verify: verify_files(m, root)
     return m
+
+def fold_ids(manifest: pd.DataFrame, folds='all') -> list[int]:
+    "The outer folds `folds` names: every fold of `manifest` for 'all' (sorted), else the given ones, as ints."
+    return [int(k) for k in (sorted(manifest.fold.unique()) if folds == 'all' else folds)]
 
 # %% ../nbs/03_folds.ipynb #f01d0002
 def subset_manifest(man: pd.DataFrame, per_class_per_fold: int = 1, folds=range(4)) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 from .backbones import BACKBONES
 from .core import CLASSES, MpoxError, cache_dir, data_root, limit_threads, seed_everything
 from .features import backbone_model, extract_features
-from .folds import fold_split
+from .folds import fold_ids, fold_split
 from .images import load_array, parse_crop
 from .spec import GAN_STEPS, RunSpec
 
@@ -252,7 +252,7 @@ def gan_quality(manifest: pd.DataFrame, folds='all', seed: int = 0, steps: int =
     """Fréchet and kernel distances to each fold's held-out images, per class: synthetic vs the real references,
     all three sources with as many images as the fold's training part has of the class. Per fold only: pooling
     folds would compare fold k's sources with other folds' held-out images, which were in fold k's training part."""
-    folds = sorted(manifest.fold.unique()) if folds == 'all' else list(folds)
+    folds = fold_ids(manifest, folds)
     man = manifest.reset_index(drop=True)
     real = extract_features(man, FD_BACKBONE, root=root, progress=progress)
     real64 = extract_features(man, FD_BACKBONE, view=f'down{GAN_SIZE}', transform=_down_up(), root=root, progress=progress)

@@ -10,7 +10,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .core import TASKS, results_dir
-from .folds import load_manifest
+from .folds import fold_ids, load_manifest
 from .gan import (FD_BACKBONE, GAN_STEPS, cached_generator, fold_generator, gan_dir, gan_quality, gan_training_set,
                             plot_gan_history, sample_sheet)
 from .grid import cluster_client, run_grid, run_tasks
@@ -31,7 +31,7 @@ def train_generators(man, folds='all', seed: int = 0, steps: int = GAN_STEPS, sc
     `scheduler` address one task a fold, side by side; without one, or with 'local:N', one after another here (each
     uses `GAN_THREADS` threads; two at once on two cores were slower). Nothing is loaded: `reproduce` calls it from a
     background thread, so that the generators train while the grid runs."""
-    folds = [int(k) for k in (sorted(man.fold.unique()) if folds == 'all' else folds)]
+    folds = fold_ids(man, folds)
     todo = [k for k in folds if not (gan_dir(man, k, seed, steps)/'meta.json').exists()]
     if scheduler and not scheduler.startswith('local') and todo:
         with cluster_client(scheduler) as c: run_tasks(c, _generator, [(man, k, seed, steps, root) for k in todo], 'GAN generators')
@@ -44,7 +44,7 @@ def build_gan_results(manifest=None, folds='all', seed: int = 0, steps: int = GA
     "Train/load every fold's generator (on `scheduler`'s workers when given); write results/gan/{training,history,frechet}.csv and figures/; return the tables."
     import matplotlib; matplotlib.use('Agg')
     man = load_manifest() if manifest is None else manifest
-    folds = [int(k) for k in (sorted(man.fold.unique()) if folds == 'all' else folds)]
+    folds = fold_ids(man, folds)
     out = Path(results or results_dir())/'gan'; (out/'figures').mkdir(parents=True, exist_ok=True)
     train_rows, hist = [], []
     train_generators(man, folds, seed, steps, scheduler, root, progress)

@@ -13,7 +13,7 @@ from tqdm.auto import tqdm
 from .backbones import BACKBONES, available_backbones
 from .core import TASKS, env_vars, limit_threads, project_root, results_dir
 from .experiment import experiment_fold, run_features
-from .folds import load_manifest
+from .folds import fold_ids, load_manifest
 from .spec import ENSEMBLE_ARMS, ENSEMBLES, RunSpec
 
 # %% auto #0
@@ -91,7 +91,7 @@ def backbone_features(specs, data_root=None, manifest_path=None) -> None:
 
 def fold_tasks(specs, folds='all', manifest_path=None) -> list[tuple[RunSpec, int]]:
     "Every (run, fold) of `specs`: the unit of work a cluster shares."
-    fs = sorted(load_manifest(manifest_path).fold.unique()) if folds == 'all' else list(folds)
+    fs = fold_ids(load_manifest(manifest_path), folds)
     return [(s, int(k)) for s in specs for k in fs]
 
 @contextlib.contextmanager
