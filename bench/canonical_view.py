@@ -5,7 +5,7 @@ probe per fold (`probe_search`, OCSI's 10 folds, chosen on each fold's validatio
 everyday changes of the training photos), binary at the screening operating point (validation sensitivity >= 0.90).
 Writes per variant, task and training: accuracy, mpox sensitivity and the share of test decisions each change flips.
 
-    python bench/canonical_view.py p0 b0 b1 b2 > bench/canonical_view.csv    # p: pose only (the pose arms' cached features); b: + brightness; digit: sigma
+    python bench/canonical_view.py p0 b0 b1 b2 > bench/canonical_view.csv    # p: pose only (what the pose arms read before the exposure step); b: + brightness (b0: their canonical view now); digit: sigma
 """
 import sys, json, numpy as np, pandas as pd
 from scipy.ndimage import gaussian_filter
@@ -13,11 +13,10 @@ from mpox_nbdev.augment import PERTURBATIONS
 from mpox_nbdev.core import task_labels
 from mpox_nbdev.features import extract_features
 from mpox_nbdev.folds import fold_split, load_manifest
-from mpox_nbdev.experiment import head_change_views, head_inputs, task_split
+from mpox_nbdev.experiment import task_split
 from mpox_nbdev.probe import probe_search
 from mpox_nbdev.metrics import decisions, threshold_for_sensitivity
 from mpox_nbdev.pose import canonical_exposure, to_canonical_pose
-from mpox_nbdev.spec import RunSpec
 
 BB = 'EfficientNetLite1'
 def canon(a, sigma, bright=True):
@@ -30,12 +29,9 @@ variants = sys.argv[1:] or ['p0', 'b0', 'b1', 'b2']
 out = []
 for var in variants:
     bright = var.startswith('b'); sigma = float(var[1:])
-    if var == 'p0':   # the pose arms' own view: their cached features
-        pose_arm = RunSpec(BB, 'binary', 'probepose'); X, V = head_inputs(pose_arm, man, progress=False), head_change_views(pose_arm, man, progress=False)
-    else:
-        tag = f'canonview-{var}'
-        X = extract_features(man, BB, tag, lambda a, r: canon(a, sigma, bright), progress=False)
-        V = {p: extract_features(man, BB, f'{tag}-{p}', lambda a, r, f=f: canon(f(a, r), sigma, bright), progress=False) for p, f in PERTURBATIONS.items()}
+    tag = f'canonview-{var}'
+    X = extract_features(man, BB, tag, lambda a, r: canon(a, sigma, bright), progress=False)
+    V = {p: extract_features(man, BB, f'{tag}-{p}', lambda a, r, f=f: canon(f(a, r), sigma, bright), progress=False) for p, f in PERTURBATIONS.items()}
     for task in ('binary', 'multiclass'):
         for aug in (False, True):
             y = task_labels(man.label, task); flips = {p: 0 for p in V}; n = 0; acc = []; sens = []

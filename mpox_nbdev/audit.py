@@ -96,7 +96,7 @@ CONTEXT_VIEWS = {
 def context_ablation(spec: RunSpec, results=None, progress: bool = True) -> pd.DataFrame:
     "Per class and view (full, centre, centre zoomed, context, blurred): test-fold accuracy of `spec`'s fold models, pooled over the folds."
     man = load_manifest()
-    views = {'full': head_inputs(spec, man, progress=False),   # what the run's heads read (probeft: the last convolution's inputs; pose arms: the canonical pose)
+    views = {'full': head_inputs(spec, man, progress=False),   # what the run's heads read (probeft: the last convolution's inputs; pose arms: the canonical view)
              **{v: head_inputs(spec, man, f'audit-{v}', f, progress=progress) for v, f in CONTEXT_VIEWS.items()}}
     rows = []
     for _, _, y, _, P in fold_view_probs(spec, views, results, man):

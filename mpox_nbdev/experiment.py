@@ -19,7 +19,7 @@ from .folds import fold_ids, fold_split, load_manifest, subset_manifest
 from .gan import gan_training_features
 from .metrics import classification_metrics, operating_point, threshold_for_sensitivity
 from .probe import probe_search
-from .pose import POSES, pose_transform, to_canonical_pose
+from .pose import CANONICAL_VIEW, POSES, canonical_exposure, pose_transform, to_canonical_view
 from .spec import POSE_ARMS, PROBES, SEARCHES, RunSpec
 from .tuning import hyperband_search, prune_checkpoints
 
@@ -52,10 +52,10 @@ def head_layer(spec: RunSpec) -> str | None:
 def head_inputs(spec: RunSpec, manifest: pd.DataFrame, view: str = 'orig', transform=None, pooled: bool = False, **kw) -> np.ndarray:
     """What `spec`'s heads read for every photo of `manifest` (changed by `transform`, cached as `view`): the pooled
     features; for `probeft` the activations entering `FT_LAYER` (`pooled`: its pooled features, which its probe starts
-    from and the gate reads); for a pose arm, the pooled features of the photo turned to its canonical pose (`06a_pose`)."""
+    from and the gate reads); for a pose arm, the pooled features of the photo in its canonical view (pose and exposure, `06a_pose`)."""
     if spec.augment in POSE_ARMS:
-        return extract_features(manifest, spec.backbone, 'canonical' + ('' if view == 'orig' else f'-{view}'),
-                                lambda a, r: to_canonical_pose(a if transform is None else transform(a, r)), **kw)
+        return extract_features(manifest, spec.backbone, CANONICAL_VIEW + ('' if view == 'orig' else f'-{view}'),
+                                lambda a, r: to_canonical_view(a if transform is None else transform(a, r)), **kw)
     return extract_features(manifest, spec.backbone, view, transform, layer=None if pooled else head_layer(spec), **kw)
 
 def head_change_views(spec: RunSpec, manifest: pd.DataFrame, changes=PERTURBATIONS, **kw) -> dict:
@@ -63,13 +63,13 @@ def head_change_views(spec: RunSpec, manifest: pd.DataFrame, changes=PERTURBATIO
     return {p: head_inputs(spec, manifest, f'robust-{p}', f, **kw) for p, f in changes.items()}
 
 def pose_views(manifest: pd.DataFrame, name: str, **kw) -> list:
-    "Pooled features of every photo in each of its eight poses (`06a_pose`), pose 0 being the photo as it is."
-    return [extract_features(manifest, name, 'orig' if i == 0 else f'pose{i}', lambda a, r, i=i: pose_transform(a, i), **kw) for i in range(POSES)]
+    "Pooled features of every photo in each of its eight poses at the canonical exposure (`06a_pose`), pose 0 being the photo as it is."
+    return [extract_features(manifest, name, f'exposed-pose{i}', lambda a, r, i=i: canonical_exposure(pose_transform(a, i)), **kw) for i in range(POSES)]
 
 def probe_views(spec: RunSpec, manifest: pd.DataFrame, rows, root=None, progress: bool = False) -> list:
     """What the head reads for `rows` that also trains it: for `probeaug`, under each everyday photo change (`06_augment`);
     for `probetta` and `probeft`, mirrored; for a pose arm, the photo in each of its eight poses (`probeposeaug`: and its
-    everyday changes, each turned to its canonical pose); else none."""
+    everyday changes, each in its canonical view); else none."""
     kw = dict(root=root, progress=progress)
     if spec.augment in POSE_ARMS:
         return [v[rows] for v in (*pose_views(manifest, spec.backbone, **kw), *(head_change_views(spec, manifest, **kw).values() if spec.augment == 'probeposeaug' else ()))]

@@ -30,7 +30,7 @@ __all__ = ['VARIANTS', 'PAPER_SIZES_MB', 'full_model', 'fold_model', 'to_tflite'
 # %% ../nbs/10_export.ipynb #a72850e0
 def full_model(backbone_name: str, head, weights='imagenet', gate=None, pose: bool = False):
     """Backbone + head as one flat Keras Functional model: raw RGB (size x size x 3) -> class probabilities [, OOD score];
-    with `pose`, the photo is first turned to its canonical pose inside the model (`06a_pose`, the pose arms).
+    with `pose`, the photo is first put into its canonical view inside the model (`06a_pose`, the pose arms).
     A `probeft` head (it reads the activations entering the backbone's last convolution) joins the backbone there, beside
     the frozen convolution whose pooled features the gate keeps reading."""
     import keras

@@ -145,7 +145,8 @@ def budget_decision(measured: pd.DataFrame, budget: pd.DataFrame) -> pd.DataFram
     return out
 
 NOT_SHIPPED = ('gan', 'probetta', *POSE_ARMS)  # gan: a research arm; probetta: its answer needs the mirrored photo too (two backbone passes);
-                                               # the pose arms: their gate reads the turned photo and rejects fewer far pictures (results/ood/pose_gates.csv)
+                                               # the pose arms: their gate reads the canonical view and rejects fewer far pictures (results/ood/pose_gates.csv);
+                                               # a second pass for the gate does not fit the phone (bench/pose_two_pass.json)
 
 def shipping_candidates(task: str, budgets: pd.DataFrame, results=None) -> list[tuple[str, str]]:
     "(backbone, arm) of `task`'s runs whose backbone fits the phone (no arm of `NOT_SHIPPED`), best mean 10-fold accuracy first (ties as in `best_runs`)."
@@ -234,7 +235,7 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
                 break
         b, aug = spec.backbone, spec.augment
         _, head, hp, val_acc, (s, ys) = train_default_model(spec)
-        man = load_manifest(); refs = head_inputs(spec, man, pooled=True, progress=False)   # the gate's references: all of OCSI, as the model sees it (pose arms: in the canonical pose)
+        man = load_manifest(); refs = head_inputs(spec, man, pooled=True, progress=False)   # the gate's references: all of OCSI, as the model sees it (pose arms: in the canonical view)
         gate = chosen_gate(b, results, features=refs)   # the out-of-distribution gate
         model = full_model(b, head, gate=gate_layer(refs, gate['k']), pose=aug in POSE_ARMS); size = model.input.shape[1]
         calib = np.stack([load_array(data_root()/f, parse_crop(c), size) for f, c in zip(man.file[::4], man.crop[::4])] +
@@ -248,7 +249,7 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
         else: desc = f"a dense head of {hp['n_layers']} layer(s) of {[hp[f'units_{i}'] for i in range(hp['n_layers'])]} units, lr {hp['lr']:.2g}"
         if aug == 'probeaug': desc += ", trained on each photo and its everyday changes too (mirror, rotation, JPEG, brightness, blur, lower resolution)"
         if aug == 'probeft': desc += f", then trained {hp['ft_epoch']} epoch(s) together with the backbone's last 1x1 convolution (the frozen one still feeds the gate)"
-        if aug in POSE_ARMS: desc += (", on each photo turned and mirrored into its canonical pose inside the model (the same pixels for a mirrored or quarter-turned photo), "
+        if aug in POSE_ARMS: desc += (", on each photo turned and mirrored into its canonical pose and scaled to one mean brightness inside the model (the same pixels for a mirrored or quarter-turned photo), "
                                       "trained on all eight poses of the training photos" + (" and their everyday changes" if aug == 'probeposeaug' else ''))
         if aug in SEARCHES: desc += f", L2 {hp['l2']:.2g}, class weight {hp['class_weight']} (the better Hyperband search)"
         one = time_tflite(flats[variant], 1)

@@ -17,7 +17,7 @@ from .core import data_root, results_dir
 from .data import load_registry
 from .features import backbone_model, extract_features
 from .folds import fold_split, load_manifest
-from .pose import to_canonical_pose
+from .pose import CANONICAL_VIEW, to_canonical_view
 from .images import load_image
 
 # %% auto #0
@@ -117,11 +117,11 @@ def near_ood_files(registry: pd.DataFrame | None = None) -> pd.DataFrame:
 
 # %% ../nbs/05a_ood.ipynb #0a5d000e
 def picture_features(pictures, backbone: str, batch_size: int = 32, pose: bool = False) -> np.ndarray:
-    "Backbone features of PIL pictures, resized whole to the input size as `mpox predict` does (with `pose`: then turned to their canonical pose, `06a_pose`)."
+    "Backbone features of PIL pictures, resized whole to the input size as `mpox predict` does (with `pose`: then put into their canonical view, pose and exposure, `06a_pose`)."
     size = BACKBONES[backbone].size; out = []
     for s in range(0, len(pictures), batch_size):
         x = np.stack([np.asarray(p.resize((size, size), Image.BILINEAR), np.uint8) for p in pictures[s:s + batch_size]])
-        if pose: x = np.stack([to_canonical_pose(a) for a in x])
+        if pose: x = np.stack([to_canonical_view(a) for a in x])
         out.append(backbone_model(backbone).predict(x.astype(np.float32), verbose=0))
     return np.concatenate(out)
 
@@ -135,7 +135,7 @@ def evaluation_pictures() -> dict:
             'measles': [(f, 'measles', load_image(data_root()/f)) for f in tqdm(mea.file, desc='measles photos', leave=False)]}
 
 def evaluation_features(backbone: str, pictures: dict | None = None, pose: bool = False) -> dict:
-    "{set: (names, kinds, features)} of the evaluation sets (`evaluation_pictures`) for `backbone` (`pose`: each picture in its canonical pose)."
+    "{set: (names, kinds, features)} of the evaluation sets (`evaluation_pictures`) for `backbone` (`pose`: each picture in its canonical view)."
     return {s: ([n for n, _, _ in items], [k for _, k, _ in items], picture_features([p for _, _, p in items], backbone, pose=pose))
             for s, items in (pictures or evaluation_pictures()).items()}
 
@@ -167,10 +167,10 @@ def evaluate_gates(backbone: str, gates=GATES, sets: dict | None = None, manifes
 
 # %% ../nbs/05a_ood.ipynb #0a5d0031
 def pose_gate_table(gates: pd.DataFrame, pictures: dict, gate: str = 'knn5', manifest=None) -> pd.DataFrame:
-    "`gate`'s rows of `gates` (`evaluate_gates` on the photos as they are, pose False) and the same gate on every picture and OCSI photo turned to its canonical pose (pose True), per backbone."
+    "`gate`'s rows of `gates` (`evaluate_gates` on the photos as they are, pose False) and the same gate on every picture and OCSI photo in its canonical view (pose True: what a pose arm's backbone sees), per backbone."
     man, rows = load_manifest() if manifest is None else manifest, []
     for b in gates.backbone.unique():
-        turned = extract_features(man, b, 'canonical', lambda a, r: to_canonical_pose(a), progress=False)   # the pose arms' cached features
+        turned = extract_features(man, b, CANONICAL_VIEW, lambda a, r: to_canonical_view(a), progress=False)   # the pose arms' cached features
         rows += [gates[(gates.backbone == b) & (gates.gate == gate)].assign(pose=False),
                  evaluate_gates(b, {gate: GATES[gate]}, evaluation_features(b, pictures, pose=True), man, features=turned)[0].assign(pose=True)]
     return pd.concat(rows, ignore_index=True)

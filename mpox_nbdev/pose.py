@@ -8,9 +8,10 @@ from __future__ import annotations
 import numpy as np
 
 # %% auto #0
-__all__ = ['POSES', 'POSE_DIRECTION', 'POSE_POOL', 'EXPOSURE_MEAN', 'EXPOSURE_GAIN', 'pose_transform', 'from_pose', 'block_ramp',
-           'brightness_moment', 'canonical_pose', 'to_canonical_pose', 'pose_kernels', 'canonical_pose_layer',
-           'canonical_exposure', 'canonical_exposure_layer']
+__all__ = ['POSES', 'POSE_DIRECTION', 'POSE_POOL', 'EXPOSURE_MEAN', 'EXPOSURE_GAIN', 'CANONICAL_VIEW', 'pose_transform',
+           'from_pose', 'block_ramp', 'brightness_moment', 'canonical_pose', 'to_canonical_pose', 'pose_kernels',
+           'canonical_pose_layer', 'canonical_exposure', 'canonical_exposure_layer', 'to_canonical_view',
+           'canonical_view_layers']
 
 # %% ../nbs/06a_pose.ipynb #c0a50006
 POSES = 8
@@ -90,3 +91,14 @@ def canonical_exposure_layer(name: str = 'canonical_exposure'):
             gain = keras.ops.minimum(EXPOSURE_MEAN / keras.ops.maximum(keras.ops.mean(x, axis=(1, 2, 3), keepdims=True), 1.0), EXPOSURE_GAIN)
             return keras.ops.clip(x * gain, 0.0, 255.0)
     return CanonicalExposure(name=name)
+
+# %% ../nbs/06a_pose.ipynb #9136cb12
+CANONICAL_VIEW = 'canonical-view'   # the feature cache's name for photos in their canonical view
+
+def to_canonical_view(x: np.ndarray) -> np.ndarray:
+    "Square image `x` (0–255) turned into its canonical pose and scaled to the canonical exposure, as float32."
+    return canonical_exposure(to_canonical_pose(x))
+
+def canonical_view_layers(x):
+    "The same in the graph, on Keras tensor `x`: `canonical_pose_layer`, then `canonical_exposure_layer`."
+    return canonical_exposure_layer()(canonical_pose_layer()(x))

@@ -21,7 +21,7 @@ from .grid import ensemble_grid, paper_grid, run_grid
 from .mobile import build_mobile_results, write_shipped_gate
 from .ood import write_ood
 from .robustness import card_floors, robustness_specs, shipped_specs, write_robustness
-from .spec import GRID_ARMS, RunSpec
+from .spec import ENSEMBLE_ARMS, GRID_ARMS, RunSpec
 from .stats import run_statistics
 
 # %% auto #0
@@ -70,7 +70,7 @@ def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=G
     ran = sorted({r.split('/')[1] for r in grid.run})   # the backbones of the grid
     ens = ensemble_grid(ran, tasks, augments, base)
     log(stage('ensembles', run_grid(ens, scheduler, folds=folds, results=results, data_root=data_root))[['run', 'status', 'seconds']].to_string(index=False)
-        if ens else stage('ensembles', 'no ensemble: not every member backbone ran'))
+        if ens else stage('ensembles', f"no ensemble run: an ensemble needs one of the arms {', '.join(ENSEMBLE_ARMS)} on all of its member backbones"))
     stage('embeddings', {b: write_embeddings(b, results) for b in ran})
     if gan:
         log(f'GAN generators: {len(generators())} trained')   # re-raises a generator's failure, with the grid's runs kept

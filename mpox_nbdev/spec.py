@@ -12,6 +12,7 @@ from fastcore.basics import patch
 
 from .backbones import BACKBONES
 from .core import ALL_TASKS, cache_dir, results_dir, task_classes
+from .pose import CANONICAL_VIEW
 
 # %% auto #0
 __all__ = ['AUGMENTS', 'SEARCHES', 'PROBES', 'POSE_ARMS', 'ARMS', 'GRID_ARMS', 'ENSEMBLES', 'ENSEMBLE_ARMS', 'GAN_STEPS',
@@ -21,7 +22,7 @@ __all__ = ['AUGMENTS', 'SEARCHES', 'PROBES', 'POSE_ARMS', 'ARMS', 'GRID_ARMS', '
 AUGMENTS = ('noaug', 'aug', 'gan')      # Hyperband head; augmentation arms
 SEARCHES = ('hbplus',)                  # a better Hyperband head search
 PROBES = ('probe', 'probecv', 'probeaug', 'probetta', 'probeft', 'probepose', 'probeposeaug')  # linear probe; probeaug: trained on everyday photo changes too; probeft: + the last convolution fine-tuned
-POSE_ARMS = ('probepose', 'probeposeaug')  # each photo turned to its canonical pose (06a_pose), trained on all eight poses (probeposeaug: and the everyday changes)
+POSE_ARMS = ('probepose', 'probeposeaug')  # each photo in its canonical view, pose and exposure (06a_pose), trained on all eight poses (probeposeaug: and the everyday changes)
 ARMS = AUGMENTS + SEARCHES + PROBES
 GRID_ARMS = ('noaug', 'aug', *SEARCHES, *PROBES)
 ENSEMBLES = {'LiteEnsemble': ('EfficientNetLite0', 'EfficientNetLite1', 'EfficientNetLite2')}
@@ -67,8 +68,9 @@ def params(self: RunSpec, **extra) -> dict:
     "The settings a run records in run.json and its fold files (`extra`, e.g. manifest_md5, right after the seed)."
     gan = dict(gan_ratio=self.gan_ratio, gan_steps=self.gan_steps) if self.augment == 'gan' else {}
     seeding = {} if self.augment in PROBES else dict(head_seeding=HEAD_SEEDING)
+    view = dict(view=CANONICAL_VIEW) if self.augment in POSE_ARMS else {}   # what a pose arm's backbone sees (06a_pose): a new view makes its runs stale
     return dict(backbone=self.backbone, task=self.task, augment=self.augment, max_epochs=self.max_epochs,
-                factor=self.factor, seed=self.seed, **extra, **gan, **seeding)
+                factor=self.factor, seed=self.seed, **extra, **gan, **seeding, **view)
 
 @patch(cls_method=True)
 def from_params(cls: RunSpec, params: dict) -> RunSpec:
@@ -101,4 +103,5 @@ def tuner_dir(self: RunSpec, fold: int, data_id: str) -> Path:
 @patch
 def head_path(self: RunSpec, fold: int, data_id: str) -> Path:
     "Where fold `fold`'s chosen head is kept (cache only, never committed)."
-    return cache_dir()/'heads'/self.task/self.backbone/self.augment/f'fold{fold}-{data_id}.keras'
+    view = f'-{CANONICAL_VIEW}' if self.augment in POSE_ARMS else ''   # a head of an earlier view is never read back
+    return cache_dir()/'heads'/self.task/self.backbone/self.augment/f'fold{fold}-{data_id}{view}.keras'
