@@ -32,7 +32,7 @@ if __name__ == '__main__':
         a, b = before/'results'/f, now/'results'/f
         if not b.exists(): rows.append({'file': f, 'part': 'all', 'max_abs_diff': None, 'note': 'gone'}); continue
         if a.read_bytes() == b.read_bytes(): continue
-        if any(f'/{a}/' in f for a in POSE_ARMS): parts = (('pose arms', None),)   # a pose arm's own run folder
+        if any(f'/{arm}/' in f for arm in POSE_ARMS): parts = (('pose arms', None),)   # a pose arm's own run folder
         else: parts = (('pose arms', True), ('other rows', False)) if f.endswith('.csv') else (('all', None),)
         for name, pose in parts:
             x, y = (a, b) if pose is None else (_part(a, pose, tmp/'a.csv'), _part(b, pose, tmp/'b.csv'))

@@ -25,8 +25,8 @@ from .spec import ENSEMBLE_ARMS, GRID_ARMS, RunSpec
 from .stats import run_statistics
 
 # %% auto #0
-__all__ = ['STAGES', 'NARROWING', 'in_background', 'reproduce', 'scratch_dir', 'reproduce_and_compare', 'reproduction_was_full',
-           'adopt_reproduction']
+__all__ = ['STAGES', 'NUMERIC_PACKAGES', 'NARROWING', 'in_background', 'reproduce', 'environment', 'scratch_dir',
+           'reproduce_and_compare', 'reproduction_was_full', 'adopt_reproduction']
 
 # %% ../nbs/19_reproduce.ipynb #99673a51
 def in_background(fn, *a, **kw):
@@ -99,6 +99,21 @@ def _print_summary(report, summary: dict, log=print):
         f"\n  {r['run']} fold {r['fold']}: {r['accuracy_committed']:.3f} -> {r['accuracy_reproduced']:.3f}"
         + (f" ({r['also_moved']} moved too)" if r['also_moved'] else '') for r in dv[:8]) + ('\n  ...' if len(dv) > 8 else ''))
 
+NUMERIC_PACKAGES = ('tensorflow', 'keras', 'ai-edge-litert', 'numpy', 'scipy', 'scikit-learn', 'pillow', 'pandas')
+
+def environment() -> dict:
+    "What a recomputed number depends on beside the code: Python, the CPU's model and flags that pick kernels, the numeric packages' versions."
+    import importlib.metadata, platform
+    info = {}
+    if Path('/proc/cpuinfo').exists():
+        for line in Path('/proc/cpuinfo').read_text().splitlines():
+            k, _, v = line.partition(':'); k = k.strip()
+            if k in ('model name', 'flags') and k not in info: info[k] = v.strip()
+    flags = set(info.get('flags', '').split())
+    return {'python': platform.python_version(), 'machine': platform.machine(), 'cpu': info.get('model name', platform.processor()),
+            'cpu_flags': sorted(f for f in flags if f.startswith(('avx', 'fma', 'amx', 'sse4'))),
+            'packages': {p: importlib.metadata.version(p) for p in NUMERIC_PACKAGES}}
+
 def scratch_dir(scratch=None) -> Path:
     "Where a reproduction writes: `scratch`, or `.cache/reproduction` (under `$MPOX_CACHE_DIR` when set)."
     return Path(scratch or cache_dir()/'reproduction')
@@ -117,7 +132,7 @@ def reproduce_and_compare(scratch=None, resume_from=None, tolerance: float = TOL
     extra = [(f, project_root()/f, g) for f, g in [('data/ocsi/manifest.csv', manifest/'manifest.csv')] +
              [(f'models/{c.name}', models/c.name) for c in sorted(models_dir().glob('*.json'))] if g.exists()]
     report, summary = compare_trees(committed, target, tolerance, extra)
-    summary.update(wall_minutes=round((time.time() - t0) / 60, 2), cpus=os.cpu_count(), started=started,
+    summary.update(wall_minutes=round((time.time() - t0) / 60, 2), cpus=os.cpu_count(), started=started, environment=environment(),
                    command=' '.join(['mpox', 'reproduce', *sys.argv[2:]]) if Path(sys.argv[0]).name == 'mpox' else 'mpox_nbdev.reproduce.reproduce_and_compare',
                    resume_from=str(resume_from) if resume_from else None, full=bool(out['full'] and not resume_from), scratch=str(scratch),
                    stage_minutes={k: round(v / 60, 2) for k, v in out['stage_seconds'].items()})

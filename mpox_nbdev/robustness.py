@@ -22,8 +22,9 @@ from .metrics import decisions
 from .spec import RunSpec
 
 # %% auto #0
-__all__ = ['ROBUSTNESS_ARMS', 'fold_view_probs', 'robustness_table', 'summarise_robustness', 'int8_fold_rows',
-           'int8_robustness_table', 'write_robustness', 'card_floors', 'shipped_specs', 'robustness_specs']
+__all__ = ['FLIP_TARGETS', 'ROBUSTNESS_ARMS', 'fold_view_probs', 'robustness_table', 'summarise_robustness', 'flip_targets_met',
+           'int8_fold_rows', 'int8_robustness_table', 'write_robustness', 'card_floors', 'shipped_specs',
+           'robustness_specs']
 
 # %% ../nbs/12b_robustness.ipynb #4b0b0009
 def _op_threshold(folds: pd.DataFrame, k: int) -> float | None:
@@ -68,6 +69,16 @@ def summarise_robustness(r: pd.DataFrame) -> pd.DataFrame:
                                         'mean_abs_dp': np.average(d.mean_abs_dp, weights=d.n),
                                         'accuracy_original': np.average(d.accuracy_original, weights=d.n),
                                         'accuracy_changed': np.average(d.accuracy_changed, weights=d.n)}), include_groups=False).reset_index()
+
+# %% ../nbs/12b_robustness.ipynb #7720ecdf
+FLIP_TARGETS = {'mirror': 0.01, 'rotate90': 0.03, 'jpeg_q20': 0.03, 'brightness_0.6': 0.03, 'blur_r2': 0.06, 'quarter_resolution': 0.06}
+
+def flip_targets_met(summary: pd.DataFrame, targets: dict = FLIP_TARGETS) -> pd.DataFrame:
+    "Per run of a robustness `summary`: how many of the `targets` its flip rates meet, of how many measured, and the changes that miss theirs."
+    s = summary[summary.perturbation.isin(targets)].assign(met=lambda d: d.flip_rate <= d.perturbation.map(targets) + 1e-12)
+    g = s.groupby(['task', 'backbone', 'augment'], sort=False)
+    return pd.DataFrame({'met': g.met.sum().astype(int), 'of': g.met.size(),
+                         'missed': g.apply(lambda d: ', '.join(d.perturbation[~d.met]), include_groups=False)}).reset_index()
 
 # %% ../nbs/12b_robustness.ipynb #4b0b0021
 def int8_fold_rows(spec: RunSpec, fold: int, threshold: float | None = None, perturbations=PERTURBATIONS, floor: float | None = None,
