@@ -13,13 +13,13 @@ from tqdm.auto import tqdm
 
 from .augment import PERTURBATIONS, all_views
 from .core import MpoxError, limit_threads, seed_everything, task_labels, task_rows
-from .features import extract_features
+from .features import canonical_view_features, extract_features
 from .finetune import FT_LAYER, finetune_probe, head_conv
 from .folds import fold_ids, fold_split, load_manifest, subset_manifest
 from .gan import gan_training_features
 from .metrics import classification_metrics, operating_point, threshold_for_sensitivity
 from .probe import probe_search
-from .pose import CANONICAL_VIEW, POSES, canonical_exposure, pose_transform, to_canonical_view
+from .pose import POSES, canonical_exposure, pose_transform
 from .spec import POSE_ARMS, PROBES, SEARCHES, RunSpec
 from .tuning import hyperband_search, prune_checkpoints
 
@@ -54,8 +54,7 @@ def head_inputs(spec: RunSpec, manifest: pd.DataFrame, view: str = 'orig', trans
     features; for `probeft` the activations entering `FT_LAYER` (`pooled`: its pooled features, which its probe starts
     from and the gate reads); for a pose arm, the pooled features of the photo in its canonical view (pose and exposure, `06a_pose`)."""
     if spec.augment in POSE_ARMS:
-        return extract_features(manifest, spec.backbone, CANONICAL_VIEW + ('' if view == 'orig' else f'-{view}'),
-                                lambda a, r: to_canonical_view(a if transform is None else transform(a, r)), **kw)
+        return canonical_view_features(manifest, spec.backbone, view, transform, **kw)
     return extract_features(manifest, spec.backbone, view, transform, layer=None if pooled else head_layer(spec), **kw)
 
 def head_change_views(spec: RunSpec, manifest: pd.DataFrame, changes=PERTURBATIONS, **kw) -> dict:

@@ -15,9 +15,10 @@ from tqdm.auto import tqdm
 from .backbones import BACKBONES, backbone, weights_id
 from .core import cache_dir, data_root
 from .images import load_array, parse_crop
+from .pose import CANONICAL_VIEW, to_canonical_view
 
 # %% auto #0
-__all__ = ['feature_key', 'backbone_model', 'extract_features']
+__all__ = ['feature_key', 'backbone_model', 'extract_features', 'canonical_view_features']
 
 # %% ../nbs/05_features.ipynb #c160eea8
 def feature_key(md5: str, crop: str, view: str = 'orig') -> str:
@@ -56,3 +57,9 @@ def extract_features(manifest: pd.DataFrame, name: str, view: str = 'orig', tran
         bar.update(len(idx))
     bar.close()
     return np.stack([np.load(folder/f'{k}.npy') for k in keys])
+
+# %% ../nbs/05_features.ipynb #ed5ff2e8
+def canonical_view_features(manifest: pd.DataFrame, name: str, view: str = 'orig', transform: Callable | None = None, **kw) -> np.ndarray:
+    "Pooled features of `manifest`'s photos (changed by `transform`, cached as `view`) in their canonical view (`06a_pose`)."
+    return extract_features(manifest, name, CANONICAL_VIEW + ('' if view == 'orig' else f'-{view}'),
+                            lambda a, r: to_canonical_view(a if transform is None else transform(a, r)), **kw)

@@ -15,9 +15,9 @@ from tqdm.auto import tqdm
 from .backbones import BACKBONES
 from .core import data_root, results_dir
 from .data import load_registry
-from .features import backbone_model, extract_features
+from .features import backbone_model, canonical_view_features, extract_features
 from .folds import fold_split, load_manifest
-from .pose import CANONICAL_VIEW, to_canonical_view
+from .pose import to_canonical_view
 from .images import load_image
 
 # %% auto #0
@@ -170,7 +170,7 @@ def pose_gate_table(gates: pd.DataFrame, pictures: dict, gate: str = 'knn5', man
     "`gate`'s rows of `gates` (`evaluate_gates` on the photos as they are, pose False) and the same gate on every picture and OCSI photo in its canonical view (pose True: what a pose arm's backbone sees), per backbone."
     man, rows = load_manifest() if manifest is None else manifest, []
     for b in gates.backbone.unique():
-        turned = extract_features(man, b, CANONICAL_VIEW, lambda a, r: to_canonical_view(a), progress=False)   # the pose arms' cached features
+        turned = canonical_view_features(man, b, progress=False)   # the pose arms' cached features
         rows += [gates[(gates.backbone == b) & (gates.gate == gate)].assign(pose=False),
                  evaluate_gates(b, {gate: GATES[gate]}, evaluation_features(b, pictures, pose=True), man, features=turned)[0].assign(pose=True)]
     return pd.concat(rows, ignore_index=True)
