@@ -14,9 +14,9 @@ from .core import MpoxError, md5sum
 from .pose import canonical_view_layers
 
 # %% auto #0
-__all__ = ['LITE', 'STAGE_STRIDES', 'KERAS_BACKBONES', 'BACKBONES', 'WeightsError', 'read_legacy_torch', 'lite_weights_path',
-           'build_efficientnet_lite', 'BackboneSpec', 'keras_cache_dir', 'weights_path', 'weights_id',
-           'available_backbones', 'backbone']
+__all__ = ['LITE', 'STAGE_STRIDES', 'KERAS_BACKBONES', 'BACKBONES', 'STAGES', 'WeightsError', 'read_legacy_torch',
+           'lite_weights_path', 'build_efficientnet_lite', 'BackboneSpec', 'keras_cache_dir', 'weights_path',
+           'weights_id', 'available_backbones', 'backbone', 'stage_outputs', 'stage_model']
 
 # %% ../nbs/04_backbones.ipynb #14430230
 class WeightsError(MpoxError, FileNotFoundError):
@@ -192,3 +192,23 @@ def backbone(name: str, weights='imagenet', pose: bool = False):
         m = keras.Model(inp, base.output, name=name)
     m.trainable = False
     return m
+
+# %% ../nbs/04_backbones.ipynb #058b7290
+STAGES = 'stages'   # `features.backbone_model`'s name for the stage features of `stage_model`
+
+def stage_outputs(model) -> list[str]:
+    "Names of the layers whose outputs end each stage of an EfficientNet-Lite (`build_efficientnet_lite`): the last block of each width."
+    names = [l.name for l in model.layers]
+    ends = {}
+    for i in sorted({int(n.split('_')[2]) for n in names if n.startswith('_blocks_') and n.endswith('__bn2')}):
+        out = f'block{i}_add' if f'block{i}_add' in names else f'_blocks_{i}__bn2'
+        ends[model.get_layer(out).output.shape[-1]] = out   # a later block of the same width ends the stage
+    if not ends: raise MpoxError(f"{model.name}: the stage features (probestages) are EfficientNet-Lite's; this backbone has no EfficientNet-Lite blocks")
+    return list(ends.values())
+
+def stage_model(model):
+    "`model` (a backbone) giving every stage's pooled output and then its own pooled features, as one vector per photo."
+    import keras
+    from keras import layers as L
+    pooled = [L.GlobalAveragePooling2D(name=f'{n}_pool')(model.get_layer(n).output) for n in stage_outputs(model)]
+    return keras.Model(model.input, L.Concatenate(name=STAGES)([*pooled, model.output]), name=f'{model.name}_{STAGES}')

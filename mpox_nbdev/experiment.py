@@ -13,6 +13,7 @@ from tqdm.auto import tqdm
 
 from .augment import PERTURBATIONS, all_views
 from .core import MpoxError, limit_threads, seed_everything, task_labels, task_rows
+from .backbones import STAGES
 from .features import canonical_view_features, extract_features
 from .finetune import FT_LAYER, finetune_probe, head_conv
 from .folds import fold_ids, fold_split, load_manifest, subset_manifest
@@ -24,9 +25,9 @@ from .spec import POSE_ARMS, PROBES, SEARCHES, RunSpec
 from .tuning import hyperband_search, prune_checkpoints
 
 # %% auto #0
-__all__ = ['fold_data_id', 'task_split', 'fold_head_path', 'head_layer', 'head_inputs', 'head_change_views', 'pose_views',
-           'probe_views', 'probe_head', 'run_fold', 'load_fold_head', 'run_features', 'manifest_md5', 'experiment_fold',
-           'run_experiment']
+__all__ = ['fold_data_id', 'task_split', 'fold_head_path', 'head_layer', 'head_inputs', 'gate_inputs', 'head_change_views',
+           'pose_views', 'probe_views', 'probe_head', 'run_fold', 'load_fold_head', 'run_features', 'manifest_md5',
+           'experiment_fold', 'run_experiment']
 
 # %% ../nbs/08a_experiment.ipynb #1ea98ae9
 def fold_data_id(train: pd.DataFrame, val: pd.DataFrame) -> str:
@@ -46,16 +47,24 @@ def fold_head_path(spec: RunSpec, manifest: pd.DataFrame, fold: int) -> Path:
 
 # %% ../nbs/08a_experiment.ipynb #e0a10003
 def head_layer(spec: RunSpec) -> str | None:
-    "The backbone layer whose inputs `spec`'s heads read: `FT_LAYER` for `probeft` (`07c_finetune`), else None (the pooled features)."
-    return FT_LAYER if spec.augment == 'probeft' else None
+    """The backbone layer whose inputs `spec`'s heads read: `FT_LAYER` for `probeft` (`07c_finetune`); `STAGES` for `probestages`
+    (every stage's pooled output, then the pooled features: `04_backbones`); else None (the pooled features)."""
+    return {'probeft': FT_LAYER, 'probestages': STAGES}.get(spec.augment)
 
 def head_inputs(spec: RunSpec, manifest: pd.DataFrame, view: str = 'orig', transform=None, pooled: bool = False, **kw) -> np.ndarray:
     """What `spec`'s heads read for every photo of `manifest` (changed by `transform`, cached as `view`): the pooled
     features; for `probeft` the activations entering `FT_LAYER` (`pooled`: its pooled features, which its probe starts
-    from and the gate reads); for a pose arm, the pooled features of the photo in its canonical view (pose and exposure, `06a_pose`)."""
+    from); for `probestages` every stage's pooled output and then the pooled features; for a pose arm, the pooled
+    features of the photo in its canonical view (pose and exposure, `06a_pose`)."""
     if spec.augment in POSE_ARMS:
         return canonical_view_features(manifest, spec.backbone, view, transform, **kw)
-    return extract_features(manifest, spec.backbone, view, transform, layer=None if pooled else head_layer(spec), **kw)
+    layer = head_layer(spec)
+    return extract_features(manifest, spec.backbone, view, transform, layer=None if pooled and layer == FT_LAYER else layer, **kw)
+
+def gate_inputs(spec: RunSpec, manifest: pd.DataFrame, **kw) -> np.ndarray:
+    "The pooled features the out-of-distribution gate (`05a_ood`) reads in `spec`'s model for every photo of `manifest`: the backbone's (a pose arm's: of the canonical view), whatever its head reads."
+    if spec.augment in POSE_ARMS: return canonical_view_features(manifest, spec.backbone, **kw)
+    return extract_features(manifest, spec.backbone, **kw)
 
 def head_change_views(spec: RunSpec, manifest: pd.DataFrame, changes=PERTURBATIONS, **kw) -> dict:
     "{change: what `spec`'s heads read for every photo under that everyday change (`06_augment`)}."

@@ -12,7 +12,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .augment import all_views
-from .backbones import BACKBONES, backbone
+from .backbones import BACKBONES, STAGES, backbone, stage_model
 from .core import MpoxError, cache_dir, data_root, quiet_native_logs, task_labels
 from .experiment import fold_head_path, head_inputs, load_fold_head, probe_head
 from .finetune import FT_LAYER, finetuned_head, finetuned_weights
@@ -32,12 +32,14 @@ def full_model(backbone_name: str, head, weights='imagenet', gate=None, pose: bo
     """Backbone + head as one flat Keras Functional model: raw RGB (size x size x 3) -> class probabilities [, OOD score];
     with `pose`, the photo is first put into its canonical view inside the model (`06a_pose`, the pose arms).
     A `probeft` head (it reads the activations entering the backbone's last convolution) joins the backbone there, beside
-    the frozen convolution whose pooled features the gate keeps reading."""
+    the frozen convolution whose pooled features the gate keeps reading. A head that reads more than the pooled features
+    (`probestages`) reads every stage's pooled output before them (`stage_model`); the gate reads the pooled features."""
     import keras
     bb = backbone(backbone_name, weights, pose=pose)
     x = feats = bb.output
     if len(head.input.shape) == 4: x = finetuned_head(*finetuned_weights(head), inputs=bb.get_layer(FT_LAYER).input)
     else:
+        if head.input.shape[-1] != feats.shape[-1]: x = stage_model(bb).output
         for layer in head.layers[1:]: x = layer(x)
     return keras.Model(bb.input, x if gate is None else [x, gate(feats)], name=f'{backbone_name}_classifier')
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .backbones import BACKBONES, backbone, weights_id
+from .backbones import BACKBONES, STAGES, backbone, stage_model, weights_id
 from .core import cache_dir, data_root
 from .images import load_array, parse_crop
 from .pose import CANONICAL_VIEW, to_canonical_view
@@ -27,9 +27,11 @@ def feature_key(md5: str, crop: str, view: str = 'orig') -> str:
 
 @functools.lru_cache(maxsize=2)
 def backbone_model(name: str, weights: str | None = 'imagenet', layer: str | None = None):
-    "The backbone, built once per process (the two most recent are kept: building one takes seconds); with `layer`, the part of it that computes what enters that layer."
+    """The backbone, built once per process (the two most recent are kept: building one takes seconds); with `layer`, the part
+    of it that computes what enters that layer; with `layer=STAGES`, every stage's pooled output and then its pooled features (`stage_model`)."""
     m = backbone(name, weights)
     if layer is None: return m
+    if layer == STAGES: return stage_model(m)
     import keras
     if layer not in {l.name for l in m.layers}: raise ValueError(f'{name} has no layer {layer!r}')
     return keras.Model(m.input, m.get_layer(layer).input, name=f'{name}_to{layer}')
@@ -37,14 +39,15 @@ def backbone_model(name: str, weights: str | None = 'imagenet', layer: str | Non
 # %% ../nbs/05_features.ipynb #d376fed6
 def extract_features(manifest: pd.DataFrame, name: str, view: str = 'orig', transform: Callable | None = None,
                      weights='imagenet', root=None, batch_size: int = 32, progress: bool = True, layer: str | None = None) -> np.ndarray:
-    "Pooled features (n x F) of `manifest`'s images under backbone `name` (with `layer`: the activations entering that layer, n x h x w x c); computes only what the cache lacks."
+    """Pooled features (n x F) of `manifest`'s images under backbone `name` (with `layer`: the activations entering that layer,
+    n x h x w x c; with `layer=STAGES`, every stage's pooled output and then the pooled features); computes only what the cache lacks."""
     root = Path(root or data_root(must_exist=True))
     spec = BACKBONES[name]
     folder = cache_dir()/'features'/(f'{name}-{weights_id(name, weights)}' + (f'-{layer}' if layer else ''))
     folder.mkdir(parents=True, exist_ok=True)
     keys = [feature_key(m, c, view) for m, c in zip(manifest.md5, manifest.crop)]
     todo = [i for i, k in enumerate(keys) if not (folder/f'{k}.npy').exists()]
-    bar = tqdm(total=len(todo), desc=f'{name} {"features" if layer is None else layer + " inputs"} ({view})', disable=not progress or not todo)
+    bar = tqdm(total=len(todo), desc=f'{name} {"features" if layer is None else "stage features" if layer == STAGES else layer + " inputs"} ({view})', disable=not progress or not todo)
     for s in range(0, len(todo), batch_size):
         idx = todo[s:s + batch_size]
         rows = manifest.iloc[idx]

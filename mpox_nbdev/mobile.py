@@ -15,7 +15,7 @@ from tqdm.auto import tqdm
 from .benchmark import count_flops, time_tflite
 from .core import TASKS, data_root, models_dir, project_root, results_dir
 from .data import load_registry
-from .experiment import fold_head_path, head_inputs, run_fold
+from .experiment import fold_head_path, gate_inputs, run_fold
 from .export import VARIANTS, TFLiteClassifier, full_model, quantization_table, summarise_quantization, to_tflite, train_default_model
 from .folds import load_manifest
 from .images import load_array, load_image, parse_crop
@@ -235,7 +235,7 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
                 break
         b, aug = spec.backbone, spec.augment
         _, head, hp, val_acc, (s, ys) = train_default_model(spec)
-        man = load_manifest(); refs = head_inputs(spec, man, pooled=True, progress=False)   # the gate's references: all of OCSI, as the model sees it (pose arms: in the canonical view)
+        man = load_manifest(); refs = gate_inputs(spec, man, progress=False)   # the gate's references: all of OCSI, as the model sees it (pose arms: in the canonical view)
         gate = chosen_gate(b, results, features=refs)   # the out-of-distribution gate
         model = full_model(b, head, gate=gate_layer(refs, gate['k']), pose=aug in POSE_ARMS); size = model.input.shape[1]
         calib = np.stack([load_array(data_root()/f, parse_crop(c), size) for f, c in zip(man.file[::4], man.crop[::4])] +
@@ -248,6 +248,7 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
         if aug in PROBES: desc = f"a linear head (logistic regression, C {hp['C']}, class weight {hp['class_weight']}, {hp['selection']})"
         else: desc = f"a dense head of {hp['n_layers']} layer(s) of {[hp[f'units_{i}'] for i in range(hp['n_layers'])]} units, lr {hp['lr']:.2g}"
         if aug == 'probeaug': desc += ", trained on each photo and its everyday changes too (mirror, rotation, JPEG, brightness, blur, lower resolution)"
+        if aug == 'probestages': desc += ", reading every stage's pooled output of the backbone beside its pooled features (one pass)"
         if aug == 'probeft': desc += f", then trained {hp['ft_epoch']} epoch(s) together with the backbone's last 1x1 convolution (the frozen one still feeds the gate)"
         if aug in POSE_ARMS: desc += (", on each photo turned and mirrored into its canonical pose and scaled to one mean brightness inside the model (the same pixels for a mirrored or quarter-turned photo), "
                                       "trained on all eight poses of the training photos" + (" and their everyday changes" if aug == 'probeposeaug' else ''))

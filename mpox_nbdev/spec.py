@@ -21,12 +21,12 @@ __all__ = ['AUGMENTS', 'SEARCHES', 'PROBES', 'POSE_ARMS', 'ARMS', 'GRID_ARMS', '
 # %% ../nbs/07a_spec.ipynb #5bec0006
 AUGMENTS = ('noaug', 'aug', 'gan')      # Hyperband head; augmentation arms
 SEARCHES = ('hbplus',)                  # a better Hyperband head search
-PROBES = ('probe', 'probecv', 'probeaug', 'probetta', 'probeft', 'probepose', 'probeposeaug')  # linear probe; probeaug: trained on everyday photo changes too; probeft: + the last convolution fine-tuned
+PROBES = ('probe', 'probecv', 'probeaug', 'probetta', 'probeft', 'probepose', 'probeposeaug', 'probestages')  # linear probe; probeaug: trained on everyday photo changes too; probeft: + the last convolution fine-tuned; probestages: on every stage's pooled output too
 POSE_ARMS = ('probepose', 'probeposeaug')  # each photo in its canonical view, pose and exposure (06a_pose), trained on all eight poses (probeposeaug: and the everyday changes)
 ARMS = AUGMENTS + SEARCHES + PROBES
 GRID_ARMS = ('noaug', 'aug', *SEARCHES, *PROBES)
 ENSEMBLES = {'LiteEnsemble': ('EfficientNetLite0', 'EfficientNetLite1', 'EfficientNetLite2')}
-ENSEMBLE_ARMS = ('probe', 'probetta', 'probeft')
+ENSEMBLE_ARMS = ('probe', 'probetta', 'probeft', 'probestages')
 GAN_STEPS = 900
 
 @dataclass(frozen=True)
