@@ -56,15 +56,15 @@ def head_inputs(spec: RunSpec, manifest: pd.DataFrame, view: str = 'orig', trans
     features; for `probeft` the activations entering `FT_LAYER` (`pooled`: its pooled features, which its probe starts
     from); for `probestages` every stage's pooled output and then the pooled features; for a pose arm, the pooled
     features of the photo in its canonical view (pose and exposure, `06a_pose`)."""
-    if spec.augment in POSE_ARMS:
-        return canonical_view_features(manifest, spec.backbone, view, transform, **kw)
     layer = head_layer(spec)
-    return extract_features(manifest, spec.backbone, view, transform, layer=None if pooled and layer == FT_LAYER else layer, **kw)
+    if layer is None or (pooled and layer == FT_LAYER): return gate_inputs(spec, manifest, view, transform, **kw)
+    return extract_features(manifest, spec.backbone, view, transform, layer=layer, **kw)
 
-def gate_inputs(spec: RunSpec, manifest: pd.DataFrame, **kw) -> np.ndarray:
-    "The pooled features the out-of-distribution gate (`05a_ood`) reads in `spec`'s model for every photo of `manifest`: the backbone's (a pose arm's: of the canonical view), whatever its head reads."
-    if spec.augment in POSE_ARMS: return canonical_view_features(manifest, spec.backbone, **kw)
-    return extract_features(manifest, spec.backbone, **kw)
+def gate_inputs(spec: RunSpec, manifest: pd.DataFrame, view: str = 'orig', transform=None, **kw) -> np.ndarray:
+    """The pooled features the out-of-distribution gate (`05a_ood`) reads in `spec`'s model for every photo of `manifest`
+    (changed by `transform`, cached as `view`): the backbone's (a pose arm's: of the canonical view), whatever its head reads."""
+    if spec.augment in POSE_ARMS: return canonical_view_features(manifest, spec.backbone, view, transform, **kw)
+    return extract_features(manifest, spec.backbone, view, transform, **kw)
 
 def head_change_views(spec: RunSpec, manifest: pd.DataFrame, changes=PERTURBATIONS, **kw) -> dict:
     "{change: what `spec`'s heads read for every photo under that everyday change (`06_augment`)}."

@@ -39,7 +39,7 @@ def stage_cam(model, image: np.ndarray, k: int) -> np.ndarray:
     (`probestages`, `04_backbones`): each stage's map (its activations times the head's weights for class `k`, less their
     mean over the classes) resized to the input, summed. Exact for such a head: its mean is the class's score less the bias."""
     import keras
-    maps = keras.Model(model.input, [model.get_layer(n).output for n in (*stage_outputs(model), 'head_relu6')])(np.asarray(image, np.float32)[None])
+    maps = keras.Model(model.input, [model.get_layer(n).output for n in (*stage_outputs(model), penultimate_layer(model))])(np.asarray(image, np.float32)[None])
     W = model.get_layer('probs').get_weights()[0]; w = W[:, k] - W.mean(1)
     size, cam, i = tuple(model.input.shape[1:3])[::-1], 0, 0
     for a in maps:

@@ -27,9 +27,9 @@ from .stats import best_runs, calibration_table, load_folds, ranked_runs
 
 # %% auto #0
 __all__ = ['PHONE_LIMITS', 'LATENCY_MARGIN', 'PHONE_BUDGET', 'NOT_SHIPPED', 'STEADY_PTS', 'INCONCLUSIVE_TARGET', 'ensure_heads',
-           'card_markdown', 'choose_variant', 'fits_phone', 'backbone_budgets', 'phone_budget', 'budget_decision',
-           'shipping_candidates', 'steadier_runs', 'mean_flip_rate', 'ensemble_summary', 'gate_calibration_pictures',
-           'build_mobile_results', 'write_shipped_gate']
+           'card_markdown', 'choose_variant', 'fits_phone', 'int8_budget', 'backbone_budgets', 'phone_budget',
+           'budget_decision', 'shipping_candidates', 'steadier_runs', 'mean_flip_rate', 'ensemble_summary',
+           'gate_calibration_pictures', 'build_mobile_results', 'write_shipped_gate']
 
 # %% ../nbs/11a_mobile.ipynb #9ed221ac
 def ensure_heads(spec: RunSpec, folds='all', results=None, manifest: pd.DataFrame | None = None) -> list[int]:
@@ -113,6 +113,11 @@ def fits_phone(size_mb: float, median_ms: float) -> bool:
     "Whether a full-int8 model of `size_mb` and one-thread `median_ms` fits `PHONE_LIMITS`, the latency with `LATENCY_MARGIN` to spare."
     return size_mb <= PHONE_LIMITS['size_mb'] and median_ms <= PHONE_LIMITS['median_ms'] * (1 - LATENCY_MARGIN)
 
+def int8_budget(model, calib: np.ndarray, seed: int = 0) -> dict:
+    "Size (MB) and one-thread median latency (ms) of Keras `model` in full int8 (calibrated on the photos `calib`), and whether it fits `PHONE_LIMITS` (`fits_phone`)."
+    flat = to_tflite(model, 'full_int8', calib); t = time_tflite(flat, 1, seed=seed)
+    return {'size_mb': round(len(flat) / 1e6, 3), 'median_ms': round(t['median_ms'], 2), 'fits': fits_phone(len(flat) / 1e6, t['median_ms'])}
+
 def backbone_budgets(backbones, n_calib: int = 16, seed: int = 0) -> pd.DataFrame:
     "Per backbone: size (MB) and one-thread median latency (ms) of backbone + linear head in full int8, and whether it fits `PHONE_LIMITS`."
     import keras
@@ -121,10 +126,7 @@ def backbone_budgets(backbones, n_calib: int = 16, seed: int = 0) -> pd.DataFram
         inp = keras.Input((1280,)); head = keras.Model(inp, keras.layers.Dense(2, activation='softmax')(inp))
         m = full_model(b, head); size = m.input.shape[1]
         calib = np.stack([load_array(data_root()/f, parse_crop(c), size) for f, c in zip(man.file[:n_calib], man.crop[:n_calib])])
-        flat = to_tflite(m, 'full_int8', calib)
-        t = time_tflite(flat, 1, seed=seed)
-        rows.append({'backbone': b, 'input_size': int(size), 'size_mb': round(len(flat) / 1e6, 3), 'median_ms': round(t['median_ms'], 2),
-                     'fits': fits_phone(len(flat) / 1e6, t['median_ms'])})
+        rows.append({'backbone': b, 'input_size': int(size), **int8_budget(m, calib, seed)})
     return pd.DataFrame(rows)
 
 PHONE_BUDGET = 'bench/phone_budget.csv'   # every measurement session of backbone_budgets: session, backbone, input_size, size_mb, median_ms
