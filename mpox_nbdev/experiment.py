@@ -21,7 +21,7 @@ from .gan import gan_training_features
 from .metrics import classification_metrics, operating_point, threshold_for_sensitivity
 from .probe import probe_search
 from .pose import POSES, canonical_exposure, pose_transform
-from .spec import POSE_ARMS, PROBES, SEARCHES, RunSpec
+from .spec import MIRROR_ANSWER, POSE_ARMS, PROBES, SEARCHES, RunSpec
 from .tuning import hyperband_search, prune_checkpoints
 
 # %% auto #0
@@ -48,8 +48,8 @@ def fold_head_path(spec: RunSpec, manifest: pd.DataFrame, fold: int) -> Path:
 # %% ../nbs/08a_experiment.ipynb #e0a10003
 def head_layer(spec: RunSpec) -> str | None:
     """The backbone layer whose inputs `spec`'s heads read: `FT_LAYER` for `probeft` (`07c_finetune`); `STAGES` for `probestages`
-    (every stage's pooled output, then the pooled features: `04_backbones`); else None (the pooled features)."""
-    return {'probeft': FT_LAYER, 'probestages': STAGES}.get(spec.augment)
+    and `probestagesflip` (every stage's pooled output, then the pooled features: `04_backbones`); else None (the pooled features)."""
+    return {'probeft': FT_LAYER, 'probestages': STAGES, 'probestagesflip': STAGES}.get(spec.augment)
 
 def head_inputs(spec: RunSpec, manifest: pd.DataFrame, view: str = 'orig', transform=None, pooled: bool = False, **kw) -> np.ndarray:
     """What `spec`'s heads read for every photo of `manifest` (changed by `transform`, cached as `view`): the pooled
@@ -76,12 +76,12 @@ def pose_views(manifest: pd.DataFrame, name: str, **kw) -> list:
 
 def probe_views(spec: RunSpec, manifest: pd.DataFrame, rows, root=None, progress: bool = False) -> list:
     """What the head reads for `rows` that also trains it: for `probeaug`, under each everyday photo change (`06_augment`);
-    for `probetta` and `probeft`, mirrored; for a pose arm, the photo in each of its eight poses (`probeposeaug`: and its
+    for `probetta`, `probestagesflip` and `probeft`, mirrored (`probestagesflip` answers with it, not trains on it); for a pose arm, the photo in each of its eight poses (`probeposeaug`: and its
     everyday changes, each in its canonical view); else none."""
     kw = dict(root=root, progress=progress)
     if spec.augment in POSE_ARMS:
         return [v[rows] for v in (*pose_views(manifest, spec.backbone, **kw), *(head_change_views(spec, manifest, **kw).values() if spec.augment == 'probeposeaug' else ()))]
-    if spec.augment not in ('probeaug', 'probetta', 'probeft'): return []
+    if spec.augment not in ('probeaug', 'probeft', *MIRROR_ANSWER): return []
     changes = PERTURBATIONS if spec.augment == 'probeaug' else {'mirror': PERTURBATIONS['mirror']}
     return [v[rows] for v in head_change_views(spec, manifest, changes, **kw).values()]
 
@@ -91,8 +91,10 @@ def probe_head(spec: RunSpec, man: pd.DataFrame, X, tr, va, y, seed: int, root=N
     Returns (head, settings, trials, (validation scores, labels), what the head reads for every row, the rows' changed copies of it)."""
     groups = man.group.to_numpy()[np.r_[tr, va]] if spec.augment == 'probecv' else None
     changed = probe_views(spec, man, slice(None), root, progress)   # every photo's changed inputs, read from the cache once
+    trains = spec.augment not in ('probeft', 'probestagesflip')   # probeft: the copies train the convolution; probestagesflip: they answer only
     model, best, trials, dev = probe_search((X[tr], y[tr]), (X[va], y[va]), len(spec.classes), seed, groups,
-                                            train_views=[] if spec.augment == 'probeft' else [v[tr] for v in changed])
+                                            train_views=[v[tr] for v in changed] if trains else [],
+                                            val_views=[v[va] for v in changed] if spec.augment == 'probestagesflip' else [])
     if spec.augment == 'probeft':
         X = head_inputs(spec, man, root=root, progress=progress)
         model, ft, epochs, dev = finetune_probe(model, head_conv(spec.backbone), (X[tr], y[tr]), (X[va], y[va]), best['class_weight'],
@@ -122,7 +124,7 @@ def _fit_fold(spec: RunSpec, man: pd.DataFrame, split: tuple, fold: int, y, root
                                                space='plus' if spec.augment in SEARCHES else 'paper')
         if spec.augment in SEARCHES: dev = (model.predict(X[va], verbose=0), y[va])
     probs = model.predict(X[te], verbose=0)
-    if spec.augment == 'probetta':  # test-time mirror: a photo and its mirror image get one answer, the mean of both
+    if spec.augment in MIRROR_ANSWER:  # test-time mirror: a photo and its mirror image get one answer, the mean of both
         M = changed[0]
         probs = (probs + model.predict(M[te], verbose=0)) / 2
         dev = ((model.predict(X[va], verbose=0) + model.predict(M[va], verbose=0)) / 2, y[va])

@@ -22,7 +22,7 @@ from .images import load_array, load_image, parse_crop
 from .metrics import confidence_floor, decisions, prediction_arrays, threshold_for_sensitivity, verdict_rates
 from .ood import chosen_gate, evaluation_pictures, far_ood_pictures, gate_layer
 from .robustness import ROBUSTNESS_ARMS, robustness_table, summarise_robustness
-from .spec import ARMS, ENSEMBLES, POSE_ARMS, PROBES, SEARCHES, RunSpec
+from .spec import ARMS, ENSEMBLES, MIRROR_ANSWER, POSE_ARMS, PROBES, SEARCHES, RunSpec
 from .stats import best_runs, calibration_table, load_folds, ranked_runs
 
 # %% auto #0
@@ -146,7 +146,7 @@ def budget_decision(measured: pd.DataFrame, budget: pd.DataFrame) -> pd.DataFram
     out['fits'] = np.where(known, out.backbone.map(b.fits).fillna(False).astype(bool), out.fits)
     return out
 
-NOT_SHIPPED = ('gan', 'probetta', *POSE_ARMS)  # gan: a research arm; probetta: its answer needs the mirrored photo too (two backbone passes);
+NOT_SHIPPED = ('gan', *MIRROR_ANSWER, *POSE_ARMS)  # gan: a research arm; probetta, probestagesflip: the answer needs the mirrored photo too (two backbone passes);
                                                # the pose arms: their gate reads the canonical view and rejects fewer far pictures (results/ood/pose_gates.csv);
                                                # a second pass for the gate does not fit the phone (bench/pose_two_pass.json)
 

@@ -39,14 +39,17 @@ def _fit(X, y, C, cw, seed):
         warnings.simplefilter('ignore')  # lbfgs convergence notices at the weakest regularisation
         return sc, LogisticRegression(C=C, class_weight=cw, max_iter=5000, random_state=seed).fit(sc.transform(X), y)
 
-def probe_search(train, val, n_classes: int, seed: int = 0, inner_groups=None, inner: int = 4, train_views=()):
-    "Choose C and class weighting (see above); return (Keras head, best settings, one row per candidate, (scores, labels) for the operating point)."
+def probe_search(train, val, n_classes: int, seed: int = 0, inner_groups=None, inner: int = 4, train_views=(), val_views=()):
+    """Choose C and class weighting (see above); return (Keras head, best settings, one row per candidate, (scores, labels) for the operating point).
+    `val_views`: changed copies of the validation rows; a candidate is then judged by the mean of its answers for a row and its
+    copies, as an arm that answers so is (`probestagesflip`: the photo and its mirror image)."""
     from sklearn.metrics import log_loss
     from sklearn.model_selection import StratifiedGroupKFold
     (Xtr, ytr), (Xva, yva) = train, val
     if len(train_views):
         if inner_groups is not None: raise ValueError('train_views are for validation selection (probeaug), not inner CV')
         Xtr, ytr = np.concatenate([Xtr, *train_views]), np.tile(ytr, 1 + len(train_views))
+    if len(val_views) and inner_groups is not None: raise ValueError('val_views are for validation selection, not inner CV')
     labels = list(range(n_classes))
     if inner_groups is None: X, y, splits = Xtr, ytr, [(np.arange(len(Xtr)), None)]
     else:
@@ -57,7 +60,7 @@ def probe_search(train, val, n_classes: int, seed: int = 0, inner_groups=None, i
         for C in PROBE_C:
             t0 = time.time()
             if inner_groups is None:
-                sc, m = _fit(Xtr, ytr, C, cw, seed); p, yy = m.predict_proba(sc.transform(Xva)), yva
+                sc, m = _fit(Xtr, ytr, C, cw, seed); p, yy = np.mean([m.predict_proba(sc.transform(v)) for v in (Xva, *val_views)], 0), yva
             else:
                 p, yy = np.zeros((len(X), n_classes)), y
                 for a, v in splits: sc, m = _fit(X[a], y[a], C, cw, seed); p[v] = m.predict_proba(sc.transform(X[v]))

@@ -167,7 +167,8 @@ ARM_NAMES = {'noaug': "Hyperband head (the paper's search)", 'aug': "Hyperband h
              'probe': 'linear probe', 'probecv': 'linear probe, inner CV', 'probeaug': 'linear probe + everyday changes',
              'probetta': 'linear probe + mirror (train and test)',
              'probeft': 'linear probe + last convolution fine-tuned', 'probepose': 'linear probe, canonical view',
-             'probeposeaug': 'linear probe, canonical view + everyday changes', 'probestages': 'linear probe on every stage'}
+             'probeposeaug': 'linear probe, canonical view + everyday changes', 'probestages': 'linear probe on every stage',
+             'probestagesflip': 'linear probe on every stage + mirror (test)'}
 
 def summary_table(folds: pd.DataFrame, task: str) -> pd.DataFrame:
     "One row per backbone × arm of `task`: mean ± std of each metric over the folds; then the paper's MCSI accuracies as rows of their own."
