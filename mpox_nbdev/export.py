@@ -24,8 +24,9 @@ from .spec import POSE_ARMS, PROBES, RunSpec
 from .tuning import UNITS, hyperband_search
 
 # %% auto #0
-__all__ = ['VARIANTS', 'PAPER_SIZES_MB', 'full_model', 'fold_model', 'to_tflite', 'TFLiteClassifier', 'fold_calibration',
-           'manifest_photos', 'quantize_fold', 'quantization_table', 'summarise_quantization', 'train_default_model']
+__all__ = ['VARIANTS', 'PAPER_SIZES_MB', 'full_model', 'mirror_mean_model', 'fold_model', 'to_tflite', 'TFLiteClassifier',
+           'fold_calibration', 'manifest_photos', 'quantize_fold', 'quantization_table', 'summarise_quantization',
+           'train_default_model']
 
 # %% ../nbs/10_export.ipynb #a72850e0
 def full_model(backbone_name: str, head, weights='imagenet', gate=None, pose: bool = False):
@@ -42,6 +43,18 @@ def full_model(backbone_name: str, head, weights='imagenet', gate=None, pose: bo
         if head.input.shape[-1] != feats.shape[-1]: x = stage_model(bb).output
         for layer in head.layers[1:]: x = layer(x)
     return keras.Model(bb.input, x if gate is None else [x, gate(feats)], name=f'{backbone_name}_classifier')
+
+# %% ../nbs/10_export.ipynb #874dd989
+def mirror_mean_model(model):
+    """`model` (a `full_model`: photo -> probabilities [, gate score]) answering as the `MIRROR_ANSWER` arms do: the class
+    probabilities are the mean over the photo and its mirror image (one batch of two); the gate score is the photo's."""
+    import keras
+    inp = keras.Input(model.input.shape[1:], name='image')
+    out = model(keras.layers.Concatenate(axis=0, name='photo_and_mirror')([inp, keras.ops.flip(inp, axis=2)]))
+    probs, *gate = out if isinstance(out, (list, tuple)) else [out]
+    a, b = keras.ops.split(probs, 2, axis=0)
+    outs = [(a + b) / 2, *[keras.ops.split(g, 2, axis=0)[0] for g in gate]]
+    return keras.Model(inp, outs if gate else outs[0], name=f'{model.name}_mirror_mean')
 
 # %% ../nbs/10_export.ipynb #c445e6cc
 def fold_model(spec: RunSpec, fold: int, manifest: pd.DataFrame | None = None, recompute: bool = True):
