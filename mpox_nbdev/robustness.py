@@ -19,12 +19,12 @@ from .export import TFLiteClassifier, fold_calibration, fold_model, manifest_pho
 from .folds import fold_split, load_manifest
 from .grid import cluster_client, run_tasks
 from .metrics import decisions
-from .spec import RunSpec
+from .spec import MIRROR_ANSWER, RunSpec
 
 # %% auto #0
-__all__ = ['FLIP_TARGETS', 'ROBUSTNESS_ARMS', 'fold_view_probs', 'robustness_table', 'summarise_robustness', 'flip_targets_met',
-           'int8_fold_rows', 'int8_robustness_table', 'write_robustness', 'card_floors', 'shipped_specs',
-           'robustness_specs']
+__all__ = ['FLIP_TARGETS', 'ROBUSTNESS_ARMS', 'fold_view_probs', 'robustness_table', 'robustness_views', 'answers',
+           'summarise_robustness', 'flip_targets_met', 'int8_fold_rows', 'int8_robustness_table', 'write_robustness',
+           'card_floors', 'shipped_specs', 'robustness_specs']
 
 # %% ../nbs/12b_robustness.ipynb #4b0b0009
 def _op_threshold(folds: pd.DataFrame, k: int) -> float | None:
@@ -46,10 +46,26 @@ def robustness_table(spec: RunSpec, perturbations=PERTURBATIONS, results=None, p
     """Per fold and change: decision flips and mean |Δ p(predicted class)| on the test fold, with that fold's head; with the
     shipped model's `floor` (`inconclusive_below`), also the verdicts: contradictions (a class in both views, not the same
     one) and changes between an answer and "inconclusive"."""
-    man = load_manifest()
-    views = {'original': head_inputs(spec, man, progress=False), **head_change_views(spec, man, perturbations, progress=progress)}
-    return pd.DataFrame([_flip_row(spec, k, name, P['original'], P[name], yte, t, floor)
-                         for k, te, yte, t, P in fold_view_probs(spec, views, results, man) for name in perturbations])
+    man = load_manifest(); views = robustness_views(spec, man, perturbations, progress)
+    return pd.DataFrame([_flip_row(spec, k, name, A['original'], A[name], yte, t, floor)
+                         for k, te, yte, t, P in fold_view_probs(spec, views, results, man) for A in [answers(spec, P)] for name in perturbations])
+
+def robustness_views(spec: RunSpec, manifest: pd.DataFrame, perturbations=PERTURBATIONS, progress: bool = False) -> dict:
+    """What `spec`'s heads read for every photo as it is ('original') and under each change; for the `MIRROR_ANSWER` arms,
+    which answer with the mean over a photo and its mirror image, also for the mirror image of each ('<view>+mirror')."""
+    views = {'original': head_inputs(spec, manifest, progress=False), **head_change_views(spec, manifest, perturbations, progress=progress)}
+    if spec.augment in MIRROR_ANSWER:
+        flip = PERTURBATIONS['mirror']
+        for v, f in {'original': None, **perturbations}.items():
+            if v == 'mirror': views['mirror+mirror'] = views['original']; continue   # the mirror image of the mirror image is the photo
+            views[f'{v}+mirror'] = head_inputs(spec, manifest, 'robust-mirror' if f is None else f'robust-{v}-mirror',
+                                               flip if f is None else (lambda a, r, f=f: flip(f(a, r), r)), progress=progress)
+    return views
+
+def answers(spec: RunSpec, P: dict) -> dict:
+    "Per view, `spec`'s answer from its head's probabilities `P` for the views of `robustness_views`: for the `MIRROR_ANSWER` arms the mean over the view and its mirror image."
+    if spec.augment not in MIRROR_ANSWER: return P
+    return {v: (p + P[f'{v}+mirror']) / 2 for v, p in P.items() if not v.endswith('+mirror')}
 
 def _flip_row(spec: RunSpec, fold: int, change: str, p0, p1, y, threshold, floor) -> dict:
     "One fold's and one change's row of `robustness_table`: `p0`, `p1` the test probabilities before and after the change."
@@ -120,7 +136,7 @@ def card_floors(cards) -> dict:
     "task -> the shipped model's confidence floor (`inconclusive_below`): every run of the task is judged by the rule users get."
     return {c['task']: c['inconclusive_below'] for c in cards if c.get('inconclusive_below') is not None}
 
-ROBUSTNESS_ARMS = ('probe', 'probeaug', 'probeft', 'probepose', 'probeposeaug', 'probestages')   # the plain probe; trained on the changes; last convolution fine-tuned on photos + mirror images; canonical view (and the changes); every stage
+ROBUSTNESS_ARMS = ('probe', 'probeaug', 'probeft', 'probepose', 'probeposeaug', 'probestages', 'probestagesflip')   # the plain probe; trained on the changes; last convolution fine-tuned on photos + mirror images; canonical view (and the changes); every stage (and the mirror at test time)
 
 def shipped_specs(cards, results=None) -> list[RunSpec]:
     "The run each shipped model (`cards`) comes from."
