@@ -12,6 +12,7 @@ import pandas as pd
 from PIL import Image
 from tqdm.auto import tqdm
 
+from .augment import PERTURBATIONS
 from .benchmark import count_flops, time_tflite
 from .core import TASKS, data_root, models_dir, project_root, results_dir
 from .data import load_registry
@@ -29,7 +30,8 @@ from .stats import best_runs, calibration_table, load_folds, ranked_runs
 __all__ = ['PHONE_LIMITS', 'LATENCY_MARGIN', 'PHONE_BUDGET', 'NOT_SHIPPED', 'STEADY_PTS', 'INCONCLUSIVE_TARGET', 'ensure_heads',
            'card_markdown', 'choose_variant', 'fits_phone', 'int8_budget', 'backbone_budgets', 'phone_budget',
            'budget_decision', 'shipping_candidates', 'steadier_runs', 'mean_flip_rate', 'ensemble_summary',
-           'gate_calibration_pictures', 'build_mobile_results', 'write_shipped_gate']
+           'gate_calibration_pictures', 'build_mobile_results', 'unseen_photos', 'write_shipped_gate',
+           'write_unseen_robustness']
 
 # %% ../nbs/11a_mobile.ipynb #9ed221ac
 def ensure_heads(spec: RunSpec, folds='all', results=None, manifest: pd.DataFrame | None = None) -> list[int]:
@@ -299,12 +301,15 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
     return {'quantization': summarise_quantization(q), 'latency': pd.DataFrame(lat), 'cards': cards}
 
 # %% ../nbs/11a_mobile.ipynb #c2be1431
-def _shipped_sets(registry=None):
+def unseen_photos(registry=None) -> list:
+    "(file, loader) of every skin photo of OCSI's sources that is not in OCSI, uncropped, as a user would send it."
     reg = load_registry() if registry is None else registry; man = load_manifest()
     skin = reg[reg.label.isin(['Monkeypox', 'Chickenpox', 'Normal', 'Acne']) & ~reg.status.isin(['annotation']) &
                ~reg.status.str.startswith('deleted') & ~reg.md5.isin(man.md5)]
-    files = lambda rows: [(f, lambda f=f: load_image(data_root()/f)) for f in rows.file]
-    return {**{s: [(n, lambda p=p: p) for n, _, p in items] for s, items in evaluation_pictures().items()}, 'sources not in OCSI': files(skin)}
+    return [(f, lambda f=f: load_image(data_root()/f)) for f in skin.file]
+
+def _shipped_sets(registry=None):
+    return {**{s: [(n, lambda p=p: p) for n, _, p in items] for s, items in evaluation_pictures().items()}, 'sources not in OCSI': unseen_photos(registry)}
 
 def write_shipped_gate(results=None, tasks=TASKS, sets=None) -> pd.DataFrame:
     "Run every evaluation picture through each shipped model (`models/<task>.tflite`); write results/ood/shipped.csv."
@@ -323,4 +328,33 @@ def write_shipped_gate(results=None, tasks=TASKS, sets=None) -> pd.DataFrame:
                          'median_score': float(np.median(S))})
     out = Path(results or results_dir())/'ood'; out.mkdir(parents=True, exist_ok=True)
     t = pd.DataFrame(rows); t.to_csv(out/'shipped.csv', index=False, float_format='%.6g', lineterminator='\n')
+    return t
+
+# %% ../nbs/11a_mobile.ipynb #ecc6e0a8
+def write_unseen_robustness(results=None, tasks=TASKS, perturbations=PERTURBATIONS, photos=None) -> pd.DataFrame:
+    """Per shipped model (`models/<task>.tflite`) and everyday change: decision flips (its threshold) on `photos` (default
+    `unseen_photos`), each changed at its own resolution and then screened as `mpox predict` screens it; the flips among the photos
+    the gate passes both times; changes of the gate's verdict. Written to results/robustness/unseen.csv."""
+    photos = unseen_photos() if photos is None else photos
+    models = {t: (json.loads((models_dir()/f'{t}.json').read_text()), TFLiteClassifier(models_dir()/f'{t}.tflite')) for t in tasks}
+    P = {t: {v: [] for v in ('original', *perturbations)} for t in tasks}; S = {t: {v: [] for v in P[t]} for t in tasks}
+    for _, load in tqdm(photos, desc='unseen photos, changed'):
+        im = load().convert('RGB'); a = np.asarray(im)
+        views = {'original': im, **{n: Image.fromarray(f(a).astype(np.uint8)) for n, f in perturbations.items()}}
+        for t, (card, clf) in models.items():
+            for v, x in views.items():
+                p, s = clf.predict_with_score(np.asarray(x.resize((clf.size, clf.size), Image.BILINEAR), np.uint8)[None])
+                P[t][v].append(p[0]); S[t][v].append(s[0])
+    rows = []
+    for t, (card, _) in models.items():
+        thr, gate = card.get('threshold'), card['ood_threshold']
+        d0, r0 = decisions(np.array(P[t]['original']), thr), np.array(S[t]['original']) > gate
+        for v in perturbations:
+            d1, r1 = decisions(np.array(P[t][v]), thr), np.array(S[t][v]) > gate; both = ~r0 & ~r1
+            rows.append({'task': t, 'backbone': card['backbone'], 'augment': card['augment'], 'perturbation': v, 'photos': len(d0),
+                         'flip_rate': float((d0 != d1).mean()), 'passed_both': int(both.sum()),
+                         'flip_rate_passed': float((d0 != d1)[both].mean()) if both.any() else float('nan'),
+                         'gate_change_rate': float((r0 != r1).mean())})
+    out = Path(results or results_dir())/'robustness'; out.mkdir(parents=True, exist_ok=True)
+    t = pd.DataFrame(rows); t.to_csv(out/'unseen.csv', index=False, float_format='%.6g', lineterminator='\n')
     return t

@@ -18,7 +18,7 @@ from .figures import write_embeddings
 from .folds import build_manifest, load_manifest
 from .gan_arm import run_gan_arm, train_generators
 from .grid import ensemble_grid, paper_grid, run_grid
-from .mobile import build_mobile_results, write_shipped_gate
+from .mobile import build_mobile_results, write_shipped_gate, write_unseen_robustness
 from .ood import write_ood
 from .robustness import card_floors, robustness_specs, shipped_specs, write_robustness
 from .spec import ENSEMBLE_ARMS, GRID_ARMS, RunSpec
@@ -80,6 +80,7 @@ def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=G
         stage('ood', write_ood(ran, results))
         mob = stage('mobile', build_mobile_results(results, scheduler=scheduler))
         stage('shipped gate', write_shipped_gate(results))
+        write_unseen_robustness(results)   # the shipped files on photos they never saw, changed as a phone would (timed with the next stage)
         stage('robustness', write_robustness(robustness_specs(mob['cards'], results), results, card_floors(mob['cards']), shipped_specs(mob['cards'], results), scheduler))
         stage('fig9', write_fig9('multiclass', results))
         stage('audit', write_audit(results))
