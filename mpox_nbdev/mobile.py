@@ -151,7 +151,7 @@ def budget_decision(measured: pd.DataFrame, budget: pd.DataFrame) -> pd.DataFram
 NOT_SHIPPED = ('gan', *MIRROR_ANSWER, *POSE_ARMS)  # gan: a research arm; probetta, probestagesflip: the answer needs the mirrored photo too (two backbone passes);
                                                # the pose arms: their gate reads the canonical view and rejects fewer far pictures (results/ood/pose_gates.csv);
                                                # a second pass for the gate does not fit the phone (bench/pose_two_pass.json);
-                                               # two passes (photo and mirror) fit one session, not the sessions' median (bench/flip_two_pass.json)
+                                               # two passes (photo and mirror) fit one session, not the sessions' median (bench/stage_features.json)
 
 def shipping_candidates(task: str, budgets: pd.DataFrame, results=None) -> list[tuple[str, str]]:
     "(backbone, arm) of `task`'s runs whose backbone fits the phone (no arm of `NOT_SHIPPED`), best mean 10-fold accuracy first (ties as in `best_runs`)."
