@@ -334,12 +334,13 @@ def write_shipped_gate(results=None, tasks=TASKS, sets=None) -> pd.DataFrame:
 def write_unseen_robustness(results=None, tasks=TASKS, perturbations=PERTURBATIONS, photos=None) -> pd.DataFrame:
     """Per shipped model (`models/<task>.tflite`) and everyday change: decision flips (its threshold) on `photos` (default
     `unseen_photos`), each changed at its own resolution and then screened as `mpox predict` screens it; the flips among the photos
-    the gate passes both times; changes of the gate's verdict. Written to results/robustness/unseen.csv."""
+    the gate passes both times; changes of the gate's verdict; the photos' median long side (a change made at 224 px weighs
+    more than one made on a phone's full photo). Written to results/robustness/unseen.csv."""
     photos = unseen_photos() if photos is None else photos
     models = {t: (json.loads((models_dir()/f'{t}.json').read_text()), TFLiteClassifier(models_dir()/f'{t}.tflite')) for t in tasks}
-    P = {t: {v: [] for v in ('original', *perturbations)} for t in tasks}; S = {t: {v: [] for v in P[t]} for t in tasks}
+    P = {t: {v: [] for v in ('original', *perturbations)} for t in tasks}; S = {t: {v: [] for v in P[t]} for t in tasks}; sides = []
     for _, load in tqdm(photos, desc='unseen photos, changed'):
-        im = load().convert('RGB'); a = np.asarray(im)
+        im = load().convert('RGB'); a = np.asarray(im); sides.append(max(im.size))
         views = {'original': im, **{n: Image.fromarray(f(a).astype(np.uint8)) for n, f in perturbations.items()}}
         for t, (card, clf) in models.items():
             for v, x in views.items():
@@ -352,6 +353,7 @@ def write_unseen_robustness(results=None, tasks=TASKS, perturbations=PERTURBATIO
         for v in perturbations:
             d1, r1 = decisions(np.array(P[t][v]), thr), np.array(S[t][v]) > gate; both = ~r0 & ~r1
             rows.append({'task': t, 'backbone': card['backbone'], 'augment': card['augment'], 'perturbation': v, 'photos': len(d0),
+                         'median_long_side_px': float(np.median(sides)),
                          'flip_rate': float((d0 != d1).mean()), 'passed_both': int(both.sum()),
                          'flip_rate_passed': float((d0 != d1)[both].mean()) if both.any() else float('nan'),
                          'gate_change_rate': float((r0 != r1).mean())})
