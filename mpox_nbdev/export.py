@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from PIL import Image
 from tqdm.auto import tqdm
 
 from .augment import all_views
@@ -120,6 +121,10 @@ class TFLiteClassifier:
     def predict(self, x: np.ndarray) -> np.ndarray:
         "Class probabilities, one row per image."
         return self.predict_with_score(x)[0]
+    def screen_image(self, im: Image.Image) -> tuple[np.ndarray, float | None]:
+        "One photo (PIL) as `mpox predict` sends it: resized to the model's input (bilinear), then (class probabilities, OOD score or None)."
+        p, s = self.predict_with_score(np.asarray(im.resize((self.size, self.size), Image.BILINEAR), np.uint8)[None])
+        return p[0], (None if s is None else float(s[0]))
 
 # %% ../nbs/10_export.ipynb #8bc2be9e
 def _quantized_fold_file(spec: RunSpec, man: pd.DataFrame, fold: int, n_calib: int) -> Path | None:

@@ -30,7 +30,7 @@ from .stats import best_runs, calibration_table, load_folds, ranked_runs
 __all__ = ['PHONE_LIMITS', 'LATENCY_MARGIN', 'PHONE_BUDGET', 'NOT_SHIPPED', 'STEADY_PTS', 'INCONCLUSIVE_TARGET', 'ensure_heads',
            'card_markdown', 'choose_variant', 'fits_phone', 'int8_budget', 'backbone_budgets', 'phone_budget',
            'budget_decision', 'shipping_candidates', 'steadier_runs', 'mean_flip_rate', 'ensemble_summary',
-           'gate_calibration_pictures', 'build_mobile_results', 'unseen_photos', 'write_shipped_gate',
+           'gate_calibration_pictures', 'build_mobile_results', 'unseen_photos', 'shipped_model', 'write_shipped_gate',
            'write_unseen_robustness']
 
 # %% ../nbs/11a_mobile.ipynb #9ed221ac
@@ -308,6 +308,10 @@ def unseen_photos(registry=None) -> list:
                ~reg.status.str.startswith('deleted') & ~reg.md5.isin(man.md5)]
     return [(f, lambda f=f: load_image(data_root()/f)) for f in skin.file]
 
+def shipped_model(task: str) -> tuple[dict, TFLiteClassifier]:
+    "(card, classifier) of the shipped model of `task` (`models/<task>.json`, `.tflite`)."
+    return json.loads((models_dir()/f'{task}.json').read_text()), TFLiteClassifier(models_dir()/f'{task}.tflite')
+
 def _shipped_sets(registry=None):
     return {**{s: [(n, lambda p=p: p) for n, _, p in items] for s, items in evaluation_pictures().items()}, 'sources not in OCSI': unseen_photos(registry)}
 
@@ -315,13 +319,11 @@ def write_shipped_gate(results=None, tasks=TASKS, sets=None) -> pd.DataFrame:
     "Run every evaluation picture through each shipped model (`models/<task>.tflite`); write results/ood/shipped.csv."
     sets, rows = sets or _shipped_sets(), []
     for task in tasks:
-        card = json.loads((models_dir()/f'{task}.json').read_text()); clf = TFLiteClassifier(models_dir()/f'{task}.tflite')
-        mpox = card['classes'].index('Mpox')
+        card, clf = shipped_model(task); mpox = card['classes'].index('Mpox')
         for name, items in sets.items():
             P, S = [], []
             for _, load in tqdm(items, desc=f'{task}: {name}', leave=False):
-                x = np.asarray(load().resize((clf.size, clf.size), Image.BILINEAR), np.uint8)
-                p, sc = clf.predict_with_score(x[None]); P.append(p[0]); S.append(sc[0])
+                p, sc = clf.screen_image(load()); P.append(p); S.append(sc)
             d, rej = decisions(np.array(P), card.get('threshold')), np.array(S) > card['ood_threshold']
             rows.append({'task': task, 'set': name, 'pictures': len(items), 'rejected': float(rej.mean()),
                          'mpox_without_gate': float((d == mpox).mean()), 'mpox_with_gate': float(((d == mpox) & ~rej).mean()),
@@ -337,15 +339,14 @@ def write_unseen_robustness(results=None, tasks=TASKS, perturbations=PERTURBATIO
     the gate passes both times; changes of the gate's verdict; the photos' median long side (a change made at 224 px weighs
     more than one made on a phone's full photo). Written to results/robustness/unseen.csv."""
     photos = unseen_photos() if photos is None else photos
-    models = {t: (json.loads((models_dir()/f'{t}.json').read_text()), TFLiteClassifier(models_dir()/f'{t}.tflite')) for t in tasks}
+    models = {t: shipped_model(t) for t in tasks}
     P = {t: {v: [] for v in ('original', *perturbations)} for t in tasks}; S = {t: {v: [] for v in P[t]} for t in tasks}; sides = []
     for _, load in tqdm(photos, desc='unseen photos, changed'):
         im = load().convert('RGB'); a = np.asarray(im); sides.append(max(im.size))
         views = {'original': im, **{n: Image.fromarray(f(a).astype(np.uint8)) for n, f in perturbations.items()}}
         for t, (card, clf) in models.items():
             for v, x in views.items():
-                p, s = clf.predict_with_score(np.asarray(x.resize((clf.size, clf.size), Image.BILINEAR), np.uint8)[None])
-                P[t][v].append(p[0]); S[t][v].append(s[0])
+                p, s = clf.screen_image(x); P[t][v].append(p); S[t][v].append(s)
     rows = []
     for t, (card, _) in models.items():
         thr, gate = card.get('threshold'), card['ood_threshold']

@@ -104,8 +104,7 @@ def screen(paths, task: str = 'multiclass', model=None, progress: bool = True):
         try: im = load_image(f, notes=warns)
         except ImageError as e: errors.append(str(e)); continue
         warns += image_warnings(im, clf.size, f)
-        x = np.asarray(im.resize((clf.size, clf.size), Image.BILINEAR), np.uint8)
-        p, sc = clf.predict_with_score(x[None]); p, sc = p[0], (None if sc is None else float(sc[0]))
+        p, sc = clf.screen_image(im)
         k = int(decisions(p[None], threshold)[0])
         rows.append({'file': str(f), 'prediction': classes[k], 'status': verdict(p[k], sc, card), 'ood_score': sc,
                      **{f'p_{c}': float(v) for c, v in zip(classes, p)}})
