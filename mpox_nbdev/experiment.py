@@ -61,8 +61,9 @@ def head_inputs(spec: RunSpec, manifest: pd.DataFrame, view: str = 'orig', trans
     return extract_features(manifest, spec.backbone, view, transform, layer=layer, **kw)
 
 def gate_inputs(spec: RunSpec, manifest: pd.DataFrame, view: str = 'orig', transform=None, **kw) -> np.ndarray:
-    """The pooled features the out-of-distribution gate (`05a_ood`) reads in `spec`'s model for every photo of `manifest`
-    (changed by `transform`, cached as `view`): the backbone's (a pose arm's: of the canonical view), whatever its head reads."""
+    """The features the out-of-distribution gate (`05a_ood`) reads in `spec`'s model for every photo of `manifest` (changed by
+    `transform`, cached as `view`), whatever its head reads: the backbone's pooled features, or with `layer=STAGES` its stage
+    features (a pose arm's: of the canonical view)."""
     if spec.augment in POSE_ARMS: return canonical_view_features(manifest, spec.backbone, view, transform, **kw)
     return extract_features(manifest, spec.backbone, view, transform, **kw)
 

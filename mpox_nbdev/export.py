@@ -35,15 +35,19 @@ def full_model(backbone_name: str, head, weights='imagenet', gate=None, pose: bo
     with `pose`, the photo is first put into its canonical view inside the model (`06a_pose`, the pose arms).
     A `probeft` head (it reads the activations entering the backbone's last convolution) joins the backbone there, beside
     the frozen convolution whose pooled features the gate keeps reading. A head that reads more than the pooled features
-    (`probestages`) reads every stage's pooled output before them (`stage_model`); the gate reads the pooled features."""
+    (`probestages`) reads every stage's pooled output before them (`stage_model`); the gate reads the pooled features, or
+    the stage features when it is a stage gate (`reads_stages`, `05a_ood`): computed once for both."""
     import keras
     bb = backbone(backbone_name, weights, pose=pose)
     x = feats = bb.output
+    head_stages = len(head.input.shape) == 2 and head.input.shape[-1] != feats.shape[-1]
+    stages = stage_model(bb).output if head_stages or getattr(gate, 'reads_stages', False) else None
     if len(head.input.shape) == 4: x = finetuned_head(*finetuned_weights(head), inputs=bb.get_layer(FT_LAYER).input)
     else:
-        if head.input.shape[-1] != feats.shape[-1]: x = stage_model(bb).output
+        if head_stages: x = stages
         for layer in head.layers[1:]: x = layer(x)
-    return keras.Model(bb.input, x if gate is None else [x, gate(feats)], name=f'{backbone_name}_classifier')
+    if gate is not None: x = [x, gate(stages if getattr(gate, 'reads_stages', False) else feats)]
+    return keras.Model(bb.input, x, name=f'{backbone_name}_classifier')
 
 # %% ../nbs/10_export.ipynb #874dd989
 def mirror_mean_model(model):

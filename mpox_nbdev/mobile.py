@@ -240,9 +240,9 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
                 break
         b, aug = spec.backbone, spec.augment
         _, head, hp, val_acc, (s, ys) = train_default_model(spec)
-        man = load_manifest(); refs = gate_inputs(spec, man, progress=False)   # the gate's references: all of OCSI, as the model sees it (pose arms: in the canonical view)
+        man = load_manifest(); refs = lambda layer: gate_inputs(spec, man, layer=layer, progress=False)   # the gate's references: all of OCSI, as the model sees it (pose arms: in the canonical view)
         gate = chosen_gate(b, results, features=refs)   # the out-of-distribution gate
-        model = full_model(b, head, gate=gate_layer(refs, gate['k']), pose=aug in POSE_ARMS); size = model.input.shape[1]
+        model = full_model(b, head, gate=gate_layer(refs(gate['layer']), gate['k'], gate['pooled']), pose=aug in POSE_ARMS); size = model.input.shape[1]
         calib = np.stack([load_array(data_root()/f, parse_crop(c), size) for f, c in zip(man.file[::4], man.crop[::4])] +
                          [np.asarray(p.resize((size, size), Image.BILINEAR)) for p in gate_calibration_pictures()])
         md = models_dir(); md.mkdir(exist_ok=True)
@@ -278,8 +278,9 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
             card['threshold'] = threshold_for_sensitivity(s[:, 0], ys == 0)
             if 'op_sensitivity' in f: card['operating_point'] = {k: float(f[k].mean()) for k in ('op_sensitivity', 'op_specificity', 'op_accuracy')}
         card['ood_threshold'] = gate['threshold']
-        card['ood'] = {**gate, 'references': int(len(man)), 'score': f"1 - mean cosine similarity of the {gate['k']} nearest OCSI photos "
-                       "(square-rooted backbone features); the model's second output"}
+        card['ood'] = {**gate, 'references': int(len(man)), 'score': f"1 - mean cosine similarity of the {gate['k']} nearest OCSI photos (" + (
+                       "every stage's pooled output and the pooled features of the backbone, each square-rooted and scaled to unit length, weighted equally"
+                       if gate['layer'] else "square-rooted backbone features") + "); the model's second output"}
         card['inconclusive_below'] = confidence_floor(s, ys, card.get('threshold'), INCONCLUSIVE_TARGET)
         probs, labels, _ = prediction_arrays(pd.read_csv(spec.results_dir(results)/'predictions.csv'))
         card['inconclusive'] = {'target_accuracy': INCONCLUSIVE_TARGET,
