@@ -21,7 +21,7 @@ from .gan import gan_training_features
 from .metrics import classification_metrics, operating_point, threshold_for_sensitivity
 from .probe import probe_search
 from .pose import POSES, canonical_exposure, pose_transform
-from .spec import MIRROR_ANSWER, POSE_ARMS, PROBES, SEARCHES, RunSpec
+from .spec import CHANGE_WEIGHT, MIRROR_ANSWER, POSE_ARMS, PROBES, SEARCHES, RunSpec
 from .tuning import hyperband_search, prune_checkpoints
 
 # %% auto #0
@@ -48,8 +48,8 @@ def fold_head_path(spec: RunSpec, manifest: pd.DataFrame, fold: int) -> Path:
 # %% ../nbs/08a_experiment.ipynb #e0a10003
 def head_layer(spec: RunSpec) -> str | None:
     """The backbone layer whose inputs `spec`'s heads read: `FT_LAYER` for `probeft` (`07c_finetune`); `STAGES` for `probestages`
-    and `probestagesflip` (every stage's pooled output, then the pooled features: `04_backbones`); else None (the pooled features)."""
-    return {'probeft': FT_LAYER, 'probestages': STAGES, 'probestagesflip': STAGES}.get(spec.augment)
+    and its variants (every stage's pooled output, then the pooled features: `04_backbones`); else None (the pooled features)."""
+    return {'probeft': FT_LAYER, 'probestages': STAGES, 'probestagesflip': STAGES, 'probestagesaug': STAGES}.get(spec.augment)
 
 def head_inputs(spec: RunSpec, manifest: pd.DataFrame, view: str = 'orig', transform=None, pooled: bool = False, **kw) -> np.ndarray:
     """What `spec`'s heads read for every photo of `manifest` (changed by `transform`, cached as `view`): the pooled
@@ -76,14 +76,14 @@ def pose_views(manifest: pd.DataFrame, name: str, **kw) -> list:
     return [extract_features(manifest, name, f'exposed-pose{i}', lambda a, r, i=i: canonical_exposure(pose_transform(a, i)), **kw) for i in range(POSES)]
 
 def probe_views(spec: RunSpec, manifest: pd.DataFrame, rows, root=None, progress: bool = False) -> list:
-    """What the head reads for `rows` that also trains it: for `probeaug`, under each everyday photo change (`06_augment`);
+    """What the head reads for `rows` that also trains it: for `probeaug` and `probestagesaug`, under each everyday photo change (`06_augment`);
     for `probetta`, `probestagesflip` and `probeft`, mirrored (`probestagesflip` answers with it, not trains on it); for a pose arm, the photo in each of its eight poses (`probeposeaug`: and its
     everyday changes, each in its canonical view); else none."""
     kw = dict(root=root, progress=progress)
     if spec.augment in POSE_ARMS:
         return [v[rows] for v in (*pose_views(manifest, spec.backbone, **kw), *(head_change_views(spec, manifest, **kw).values() if spec.augment == 'probeposeaug' else ()))]
-    if spec.augment not in ('probeaug', 'probeft', *MIRROR_ANSWER): return []
-    changes = PERTURBATIONS if spec.augment == 'probeaug' else {'mirror': PERTURBATIONS['mirror']}
+    if spec.augment not in ('probeaug', 'probestagesaug', 'probeft', *MIRROR_ANSWER): return []
+    changes = PERTURBATIONS if spec.augment in ('probeaug', 'probestagesaug') else {'mirror': PERTURBATIONS['mirror']}
     return [v[rows] for v in head_change_views(spec, manifest, changes, **kw).values()]
 
 def probe_head(spec: RunSpec, man: pd.DataFrame, X, tr, va, y, seed: int, root=None, progress: bool = False):
@@ -95,7 +95,8 @@ def probe_head(spec: RunSpec, man: pd.DataFrame, X, tr, va, y, seed: int, root=N
     trains = spec.augment not in ('probeft', 'probestagesflip')   # probeft: the copies train the convolution; probestagesflip: they answer only
     model, best, trials, dev = probe_search((X[tr], y[tr]), (X[va], y[va]), len(spec.classes), seed, groups,
                                             train_views=[v[tr] for v in changed] if trains else [],
-                                            val_views=[v[va] for v in changed] if spec.augment == 'probestagesflip' else [])
+                                            val_views=[v[va] for v in changed] if spec.augment == 'probestagesflip' else [],
+                                            view_weight=CHANGE_WEIGHT.get(spec.augment, 1.0))
     if spec.augment == 'probeft':
         X = head_inputs(spec, man, root=root, progress=progress)
         model, ft, epochs, dev = finetune_probe(model, head_conv(spec.backbone), (X[tr], y[tr]), (X[va], y[va]), best['class_weight'],

@@ -23,7 +23,7 @@ from .images import load_array, load_image, parse_crop
 from .metrics import confidence_floor, decisions, prediction_arrays, threshold_for_sensitivity, verdict_rates
 from .ood import chosen_gate, evaluation_pictures, far_ood_pictures, gate_layer
 from .robustness import ROBUSTNESS_ARMS, robustness_table, summarise_robustness
-from .spec import ARMS, ENSEMBLES, MIRROR_ANSWER, POSE_ARMS, PROBES, SEARCHES, RunSpec
+from .spec import ARMS, CHANGE_WEIGHT, ENSEMBLES, MIRROR_ANSWER, POSE_ARMS, PROBES, SEARCHES, RunSpec
 from .stats import best_runs, calibration_table, load_folds, ranked_runs
 
 # %% auto #0
@@ -253,7 +253,8 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
         if aug in PROBES: desc = f"a linear head (logistic regression, C {hp['C']}, class weight {hp['class_weight']}, {hp['selection']})"
         else: desc = f"a dense head of {hp['n_layers']} layer(s) of {[hp[f'units_{i}'] for i in range(hp['n_layers'])]} units, lr {hp['lr']:.2g}"
         if aug == 'probeaug': desc += ", trained on each photo and its everyday changes too (mirror, rotation, JPEG, brightness, blur, lower resolution)"
-        if aug == 'probestages': desc += ", reading every stage's pooled output of the backbone beside its pooled features (one pass)"
+        if aug in ('probestages', 'probestagesaug'): desc += ", reading every stage's pooled output of the backbone beside its pooled features (one pass)"
+        if aug == 'probestagesaug': desc += f", trained on each photo and its everyday changes too (each change weighing {CHANGE_WEIGHT[aug]:g} of a photo)"
         if aug == 'probeft': desc += f", then trained {hp['ft_epoch']} epoch(s) together with the backbone's last 1x1 convolution (the frozen one still feeds the gate)"
         if aug in POSE_ARMS: desc += (", on each photo turned and mirrored into its canonical pose and scaled to one mean brightness inside the model (the same pixels for a mirrored or quarter-turned photo), "
                                       "trained on all eight poses of the training photos" + (" and their everyday changes" if aug == 'probeposeaug' else ''))

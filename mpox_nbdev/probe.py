@@ -31,23 +31,29 @@ def linear_head(scaler, model, n_classes: int, temperature: float = 1.0):
 PROBE_C = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)   # inverse L2 strength, on standardised features
 PROBE_WEIGHTS = (None, 'balanced')                     # class weighting (binary: 1 mpox to 3 others)
 
-def _fit(X, y, C, cw, seed):
+def _fit(X, y, C, cw, seed, weight=None, scale=None):
+    "Standardise (on the rows `scale`, default all), then fit the logistic regression (rows weighted by `weight`, default equally)."
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
-    sc = StandardScaler().fit(X)
+    sc = StandardScaler().fit(X if scale is None else X[scale])
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')  # lbfgs convergence notices at the weakest regularisation
-        return sc, LogisticRegression(C=C, class_weight=cw, max_iter=5000, random_state=seed).fit(sc.transform(X), y)
+        return sc, LogisticRegression(C=C, class_weight=cw, max_iter=5000, random_state=seed).fit(sc.transform(X), y, sample_weight=weight)
 
-def probe_search(train, val, n_classes: int, seed: int = 0, inner_groups=None, inner: int = 4, train_views=(), val_views=()):
+def probe_search(train, val, n_classes: int, seed: int = 0, inner_groups=None, inner: int = 4, train_views=(), val_views=(),
+                 view_weight: float = 1.0):
     """Choose C and class weighting (see above); return (Keras head, best settings, one row per candidate, (scores, labels) for the operating point).
+    `train_views`: changed copies of the training rows that train the probe too (`probeaug`); with `view_weight` below 1, each
+    copy weighs that much of a row and the standardisation is the rows' alone (`probestagesaug`).
     `val_views`: changed copies of the validation rows; a candidate is then judged by the mean of its answers for a row and its
     copies, as an arm that answers so is (`probestagesflip`: the photo and its mirror image)."""
     from sklearn.metrics import log_loss
     from sklearn.model_selection import StratifiedGroupKFold
     (Xtr, ytr), (Xva, yva) = train, val
+    fit_kw = {}
     if len(train_views):
         if inner_groups is not None: raise ValueError('train_views are for validation selection (probeaug), not inner CV')
+        if view_weight != 1: fit_kw = dict(weight=np.r_[np.ones(len(ytr)), np.full(len(ytr) * len(train_views), view_weight)], scale=np.arange(len(ytr)))
         Xtr, ytr = np.concatenate([Xtr, *train_views]), np.tile(ytr, 1 + len(train_views))
     if len(val_views) and inner_groups is not None: raise ValueError('val_views are for validation selection, not inner CV')
     labels = list(range(n_classes))
@@ -60,7 +66,7 @@ def probe_search(train, val, n_classes: int, seed: int = 0, inner_groups=None, i
         for C in PROBE_C:
             t0 = time.time()
             if inner_groups is None:
-                sc, m = _fit(Xtr, ytr, C, cw, seed); p, yy = np.mean([m.predict_proba(sc.transform(v)) for v in (Xva, *val_views)], 0), yva
+                sc, m = _fit(Xtr, ytr, C, cw, seed, **fit_kw); p, yy = np.mean([m.predict_proba(sc.transform(v)) for v in (Xva, *val_views)], 0), yva
             else:
                 p, yy = np.zeros((len(X), n_classes)), y
                 for a, v in splits: sc, m = _fit(X[a], y[a], C, cw, seed); p[v] = m.predict_proba(sc.transform(X[v]))
@@ -69,7 +75,7 @@ def probe_search(train, val, n_classes: int, seed: int = 0, inner_groups=None, i
                            'val_loss': loss, 'C': C, 'class_weight': cw or 'none', 'seconds': round(time.time() - t0, 3)})
             scored.append((loss, -trials[-1]['val_accuracy'], len(scored), C, cw, p, yy))
     loss, _, _, C, cw, p, yy = min(scored, key=lambda s: s[:3])
-    sc, m = _fit(X, y, C, cw, seed) if inner_groups is not None else _fit(Xtr, ytr, C, cw, seed)
+    sc, m = _fit(X, y, C, cw, seed) if inner_groups is not None else _fit(Xtr, ytr, C, cw, seed, **fit_kw)
     t = fit_temperature(p, yy)
     best = {'C': C, 'class_weight': cw or 'none', 'selection': 'validation' if inner_groups is None else f'{inner}-fold inner CV',
             'temperature': t}

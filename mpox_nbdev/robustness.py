@@ -136,7 +136,7 @@ def card_floors(cards) -> dict:
     "task -> the shipped model's confidence floor (`inconclusive_below`): every run of the task is judged by the rule users get."
     return {c['task']: c['inconclusive_below'] for c in cards if c.get('inconclusive_below') is not None}
 
-ROBUSTNESS_ARMS = ('probe', 'probeaug', 'probeft', 'probepose', 'probeposeaug', 'probestages', 'probestagesflip')   # the plain probe; trained on the changes; last convolution fine-tuned on photos + mirror images; canonical view (and the changes); every stage (and the mirror at test time)
+ROBUSTNESS_ARMS = ('probe', 'probeaug', 'probeft', 'probepose', 'probeposeaug', 'probestages', 'probestagesflip', 'probestagesaug')   # the plain probe; trained on the changes; last convolution fine-tuned on photos + mirror images; canonical view (and the changes); every stage (and the mirror at test time)
 
 def shipped_specs(cards, results=None) -> list[RunSpec]:
     "The run each shipped model (`cards`) comes from."

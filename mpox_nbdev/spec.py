@@ -16,18 +16,19 @@ from .pose import CANONICAL_VIEW
 
 # %% auto #0
 __all__ = ['AUGMENTS', 'SEARCHES', 'PROBES', 'MIRROR_ANSWER', 'POSE_ARMS', 'ARMS', 'GRID_ARMS', 'ENSEMBLES', 'ENSEMBLE_ARMS',
-           'GAN_STEPS', 'HEAD_SEEDING', 'RunSpec']
+           'CHANGE_WEIGHT', 'GAN_STEPS', 'HEAD_SEEDING', 'RunSpec']
 
 # %% ../nbs/07a_spec.ipynb #5bec0006
 AUGMENTS = ('noaug', 'aug', 'gan')      # Hyperband head; augmentation arms
 SEARCHES = ('hbplus',)                  # a better Hyperband head search
-PROBES = ('probe', 'probecv', 'probeaug', 'probetta', 'probeft', 'probepose', 'probeposeaug', 'probestages', 'probestagesflip')  # linear probe; probeaug: trained on everyday photo changes too; probeft: + the last convolution fine-tuned; probestages: on every stage's pooled output too
+PROBES = ('probe', 'probecv', 'probeaug', 'probetta', 'probeft', 'probepose', 'probeposeaug', 'probestages', 'probestagesflip', 'probestagesaug')  # linear probe; probeaug: trained on everyday photo changes too; probeft: + the last convolution fine-tuned; probestages: on every stage's pooled output too
 MIRROR_ANSWER = ('probetta', 'probestagesflip')  # answer with the mean over the photo and its mirror image
 POSE_ARMS = ('probepose', 'probeposeaug')  # each photo in its canonical view, pose and exposure (06a_pose), trained on all eight poses (probeposeaug: and the everyday changes)
 ARMS = AUGMENTS + SEARCHES + PROBES
 GRID_ARMS = ('noaug', 'aug', *SEARCHES, *PROBES)
 ENSEMBLES = {'LiteEnsemble': ('EfficientNetLite0', 'EfficientNetLite1', 'EfficientNetLite2')}
-ENSEMBLE_ARMS = ('probe', 'probetta', 'probeft', 'probestages', 'probestagesflip')
+ENSEMBLE_ARMS = ('probe', 'probetta', 'probeft', 'probestages', 'probestagesflip', 'probestagesaug')
+CHANGE_WEIGHT = {'probestagesaug': 0.3}   # an arm whose changed training copies weigh less than a photo: that weight (its standardisation: the photos')
 GAN_STEPS = 900
 
 @dataclass(frozen=True)

@@ -168,7 +168,8 @@ ARM_NAMES = {'noaug': "Hyperband head (the paper's search)", 'aug': "Hyperband h
              'probetta': 'linear probe + mirror (train and test)',
              'probeft': 'linear probe + last convolution fine-tuned', 'probepose': 'linear probe, canonical view',
              'probeposeaug': 'linear probe, canonical view + everyday changes', 'probestages': 'linear probe on every stage',
-             'probestagesflip': 'linear probe on every stage + mirror (test)'}
+             'probestagesflip': 'linear probe on every stage + mirror (test)',
+             'probestagesaug': 'linear probe on every stage + everyday changes'}
 
 def summary_table(folds: pd.DataFrame, task: str) -> pd.DataFrame:
     "One row per backbone × arm of `task`: mean ± std of each metric over the folds; then the paper's MCSI accuracies as rows of their own."
