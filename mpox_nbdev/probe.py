@@ -43,7 +43,7 @@ def _fit(X, y, C, cw, seed, weight=None, scale=None):
 def probe_search(train, val, n_classes: int, seed: int = 0, inner_groups=None, inner: int = 4, train_views=(), val_views=(),
                  view_weight: float = 1.0):
     """Choose C and class weighting (see above); return (Keras head, best settings, one row per candidate, (scores, labels) for the operating point).
-    `train_views`: changed copies of the training rows that train the probe too (`probeaug`); with `view_weight` below 1, each
+    `train_views`: changed copies of the training rows that train the probe too (`probeaug`); with `view_weight` other than 1, each
     copy weighs that much of a row and the standardisation is the rows' alone (`probestagesaug`).
     `val_views`: changed copies of the validation rows; a candidate is then judged by the mean of its answers for a row and its
     copies, as an arm that answers so is (`probestagesflip`: the photo and its mirror image)."""
