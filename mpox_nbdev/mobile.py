@@ -30,8 +30,8 @@ from .stats import best_runs, calibration_table, load_folds, ranked_runs
 __all__ = ['PHONE_LIMITS', 'LATENCY_MARGIN', 'PHONE_BUDGET', 'NOT_SHIPPED', 'STEADY_PTS', 'INCONCLUSIVE_TARGET', 'ensure_heads',
            'card_markdown', 'choose_variant', 'fits_phone', 'int8_budget', 'backbone_budgets', 'phone_budget',
            'budget_decision', 'shipping_candidates', 'steadier_runs', 'mean_flip_rate', 'ensemble_summary',
-           'gate_calibration_pictures', 'build_mobile_results', 'unseen_photos', 'shipped_model', 'write_shipped_gate',
-           'write_unseen_robustness']
+           'gate_calibration_pictures', 'shippable_model', 'build_mobile_results', 'unseen_photos', 'shipped_model',
+           'write_shipped_gate', 'write_unseen_robustness']
 
 # %% ../nbs/11a_mobile.ipynb #9ed221ac
 def ensure_heads(spec: RunSpec, folds='all', results=None, manifest: pd.DataFrame | None = None) -> list[int]:
@@ -198,6 +198,21 @@ def gate_calibration_pictures(n: int = 8) -> list:
 
 INCONCLUSIVE_TARGET = 0.95  # a screened (not inconclusive) answer should be right at least this often on held-out photos
 
+def shippable_model(spec: RunSpec, results=None, manifest: pd.DataFrame | None = None) -> tuple:
+    """Run `spec` in the form that ships: its head trained on all of OCSI (`train_default_model`) on the backbone, with the
+    chosen out-of-distribution gate inside (`chosen_gate`; all of OCSI as references, as the model sees them: pose arms in
+    the canonical view). Returns (Keras model, head, settings, held-out accuracy, (held-out scores, labels), gate, int8
+    calibration photos: every fourth OCSI photo and `gate_calibration_pictures`)."""
+    man = load_manifest() if manifest is None else manifest
+    _, head, hp, val_acc, dev = train_default_model(spec)
+    refs = lambda layer: gate_inputs(spec, man, layer=layer, progress=False)
+    gate = chosen_gate(spec.backbone, results, features=refs)
+    model = full_model(spec.backbone, head, gate=gate_layer(refs(gate['layer']), gate['k'], gate['pooled']), pose=spec.augment in POSE_ARMS)
+    size = model.input.shape[1]
+    calib = np.stack([load_array(data_root()/f, parse_crop(c), size) for f, c in zip(man.file[::4], man.crop[::4])] +
+                     [np.asarray(p.resize((size, size), Image.BILINEAR)) for p in gate_calibration_pictures()])
+    return model, head, hp, val_acc, dev, gate, calib
+
 def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all', table4: bool = True, scheduler: str | None = None) -> dict:
     "Per task: the run to ship and Table 4 of the runs tried, default models + cards in models/, Table 5 latency, under results/mobile; `table4=False` reuses the committed per-fold Table 4; a `scheduler` measures Table 4's folds on its workers."
     results = Path(results or results_dir()); out = results/'mobile'; out.mkdir(parents=True, exist_ok=True)
@@ -239,12 +254,7 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
                 spec, summ = alt, trial[0]
                 break
         b, aug = spec.backbone, spec.augment
-        _, head, hp, val_acc, (s, ys) = train_default_model(spec)
-        man = load_manifest(); refs = lambda layer: gate_inputs(spec, man, layer=layer, progress=False)   # the gate's references: all of OCSI, as the model sees it (pose arms: in the canonical view)
-        gate = chosen_gate(b, results, features=refs)   # the out-of-distribution gate
-        model = full_model(b, head, gate=gate_layer(refs(gate['layer']), gate['k'], gate['pooled']), pose=aug in POSE_ARMS); size = model.input.shape[1]
-        calib = np.stack([load_array(data_root()/f, parse_crop(c), size) for f, c in zip(man.file[::4], man.crop[::4])] +
-                         [np.asarray(p.resize((size, size), Image.BILINEAR)) for p in gate_calibration_pictures()])
+        man = load_manifest(); model, head, hp, val_acc, (s, ys), gate, calib = shippable_model(spec, results, man); size = model.input.shape[1]
         md = models_dir(); md.mkdir(exist_ok=True)
         flats = {v: to_tflite(model, v, calib) for v in VARIANTS}
         (md/f'{task}.tflite').write_bytes(flats[variant])
