@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_backbones.ipynb #1fad80e4
 from __future__ import annotations
-import collections, importlib, os, pickle
+import collections, functools, importlib, os, pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,7 +147,13 @@ def weights_path(name: str) -> Path:
 
 def weights_id(name: str, weights='imagenet') -> str:
     "A short content id of the weights (md5 of the file), used in cache keys; 'random' for `weights=None`."
-    return 'random' if weights is None else md5sum(weights_path(name))[:12]
+    if weights is None: return 'random'
+    p = weights_path(name); st = p.stat()
+    return _file_md5(str(p), st.st_size, st.st_mtime_ns)[:12]
+
+@functools.lru_cache(maxsize=None)
+def _file_md5(path: str, size: int, mtime_ns: int) -> str:   # hashed once per process while the file is unchanged: a grid fold asks ~19 times
+    return md5sum(path)
 
 def available_backbones(weights='imagenet') -> list[str]:
     "Backbones whose weights resolve on this machine."

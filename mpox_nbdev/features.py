@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_features.ipynb #cbd3526c
 from __future__ import annotations
-import functools, hashlib, os
+import collections, functools, hashlib, os
 from pathlib import Path
 from typing import Callable
 
@@ -18,7 +18,7 @@ from .images import load_array, parse_crop
 from .pose import CANONICAL_VIEW, to_canonical_view
 
 # %% auto #0
-__all__ = ['feature_key', 'backbone_model', 'extract_features', 'canonical_view_features']
+__all__ = ['LOADED_MB', 'feature_key', 'backbone_model', 'extract_features', 'canonical_view_features']
 
 # %% ../nbs/05_features.ipynb #c160eea8
 def feature_key(md5: str, crop: str, view: str = 'orig') -> str:
@@ -59,7 +59,19 @@ def extract_features(manifest: pd.DataFrame, name: str, view: str = 'orig', tran
             np.save(tmp, f.astype(np.float32)); os.replace(tmp, folder/f'{keys[i]}.npy')
         bar.update(len(idx))
     bar.close()
-    return np.stack([np.load(folder/f'{k}.npy') for k in keys])
+    return _loaded(folder, keys, reread=bool(todo)).copy()
+
+_LOADED, LOADED_MB = collections.OrderedDict(), 256
+
+def _loaded(folder: Path, keys: list, reread: bool = False) -> np.ndarray:
+    """The stacked cache files `keys` of `folder`, kept in memory (the most recently used, up to `LOADED_MB`): a grid worker
+    reads the same features for every fold of a backbone (~5000 files a fold with the augmented views). The files are
+    the truth: whatever `extract_features` had to compute is read again (`reread`)."""
+    key = (str(folder), tuple(keys))
+    if not reread and key in _LOADED: _LOADED.move_to_end(key); return _LOADED[key]
+    a = _LOADED[key] = np.stack([np.load(folder/f'{k}.npy') for k in keys])
+    while len(_LOADED) > 1 and sum(v.nbytes for v in _LOADED.values()) > LOADED_MB * 2**20: _LOADED.popitem(last=False)
+    return a
 
 # %% ../nbs/05_features.ipynb #ed5ff2e8
 def canonical_view_features(manifest: pd.DataFrame, name: str, view: str = 'orig', transform: Callable | None = None, **kw) -> np.ndarray:
