@@ -6,22 +6,19 @@ do, timed: how much the other worker slows a fold. Predictions are hashed: the t
 
     .venv/bin/python bench/fold_parts.py > bench/fold_parts.json     # about 4 min, on an otherwise idle machine
 """
-import cProfile, hashlib, json, os, pstats, subprocess, sys, tempfile, time
-from pathlib import Path
+import cProfile, hashlib, json, os, pstats, subprocess, sys, time
 
 SPEC = ('EfficientNetLite0', 'binary', 'aug')
 
 def folds(ks, profile: bool) -> dict:
     os.environ['MPOX_TF_THREADS'] = '1'
-    from mpox_nbdev.core import cache_dir, env_vars, limit_threads
+    from mpox_nbdev.core import limit_threads, scratch_cache
     limit_threads()
     from mpox_nbdev.experiment import run_fold
     from mpox_nbdev.folds import load_manifest
     from mpox_nbdev.spec import RunSpec
-    td = tempfile.mkdtemp(); (Path(td)/'features').mkdir()
-    for d in (cache_dir()/'features').iterdir(): os.symlink(d, Path(td)/'features'/d.name)   # features cached, tuner fresh
     man, spec, out, prof = load_manifest(), RunSpec(*SPEC), [], cProfile.Profile()
-    with env_vars(MPOX_CACHE_DIR=td):
+    with scratch_cache('features'):   # features cached, tuner fresh
         for k in ks:
             if profile: prof.enable()
             t0 = time.perf_counter(); row, preds, _ = run_fold(spec, man, k); wall = time.perf_counter() - t0

@@ -14,19 +14,18 @@ import numpy as np, pandas as pd
 from mpox_nbdev.augment import PERTURBATIONS
 from mpox_nbdev.backbones import BACKBONES, STAGES
 from mpox_nbdev.core import task_labels, task_rows
-from mpox_nbdev.experiment import task_split
-from mpox_nbdev.features import canonical_view_features, extract_features
+from mpox_nbdev.experiment import pose_views, task_split
+from mpox_nbdev.features import canonical_view_features
 from mpox_nbdev.folds import fold_split, load_manifest
 from mpox_nbdev.metrics import decisions, threshold_for_sensitivity
 from mpox_nbdev.ood import evaluate_gates, evaluation_features, evaluation_pictures, stage_gates
-from mpox_nbdev.pose import POSES, canonical_exposure, pose_transform
 from mpox_nbdev.probe import probe_search
 from mpox_nbdev.spec import CHANGE_WEIGHT
 
 b = sys.argv[1] if len(sys.argv) > 1 else 'EfficientNetLite0'
 man = load_manifest().reset_index(drop=True); kw = dict(layer=STAGES, progress=False)
 X = canonical_view_features(man, b, **kw)
-poses = [extract_features(man, b, f'exposed-pose{i}', lambda a, r, i=i: canonical_exposure(pose_transform(a, i)), **kw) for i in range(POSES)]
+poses = pose_views(man, b, **kw)   # the pose arms' eight poses, here read through every stage
 changed = {p: canonical_view_features(man, b, f'robust-{p}', f, **kw) for p, f in PERTURBATIONS.items()}
 w = CHANGE_WEIGHT['probestagesaug']
 VARIANTS = {'canonical view': ([], 1.0), 'eight poses': (poses, 1.0), 'changes (weight 0.3)': (list(changed.values()), w),

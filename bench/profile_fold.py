@@ -4,7 +4,7 @@ tf.functions, executing TensorFlow ops, Python's garbage collector, and the rest
 trial set-up as it is (two full garbage collections per trial over every object of the process), ours
 (`tuning.hyperband_search` freezes the objects that exist before the search, so the collections walk only what
 the search made), and ours with Keras in eager mode, to see whether cutting the per-trial tracing pays.  Usage: .venv/bin/python bench/profile_fold.py  ->  bench/profile_fold.json"""
-import cProfile, hashlib, json, resource, os, pstats, subprocess, sys, tempfile, time
+import cProfile, hashlib, json, resource, os, pstats, subprocess, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -13,7 +13,7 @@ OUT = ROOT / 'bench' / 'profile_fold.json'
 
 def one(mode: str) -> dict:
     import keras
-    from mpox_nbdev.core import cache_dir, env_vars
+    from mpox_nbdev.core import scratch_cache
     from mpox_nbdev.experiment import run_fold
     from mpox_nbdev.folds import load_manifest
     from mpox_nbdev.spec import RunSpec
@@ -23,11 +23,9 @@ def one(mode: str) -> dict:
     if mode == 'eager':
         orig = keras.Model.compile
         keras.Model.compile = lambda self, *a, **k: orig(self, *a, **{**k, 'run_eagerly': True})
-    td = tempfile.mkdtemp(); (Path(td) / 'features').mkdir()
-    for d in (cache_dir() / 'features').iterdir(): os.symlink(d, Path(td) / 'features' / d.name)  # features cached, tuner fresh
     man, spec = load_manifest(), RunSpec('EfficientNetLite0', 'multiclass', 'noaug')
     prof = cProfile.Profile()
-    with env_vars(MPOX_CACHE_DIR=td):
+    with scratch_cache('features'):   # features cached, tuner fresh
         t0 = time.perf_counter(); prof.enable(); row, preds, trials = run_fold(spec, man, 0); prof.disable()
         wall = time.perf_counter() - t0
     st = pstats.Stats(prof).stats

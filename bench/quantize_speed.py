@@ -6,23 +6,21 @@ temporary cache, so nothing committed and no cached measurement is touched; both
 
 Usage: python bench/quantize_speed.py   -> writes bench/quantize_speed.json
 """
-import json, os, shutil, tempfile, time
-from pathlib import Path
+import json, os, shutil, time
 
 import pandas as pd
 
-from mpox_nbdev.core import cache_dir, env_vars, project_root, results_dir
+from mpox_nbdev.core import project_root, results_dir, scratch_cache
 from mpox_nbdev.export import quantization_table
 from mpox_nbdev.spec import RunSpec
 
 def main():   # dask's local workers start by spawning: the script must be importable without running
     card = json.loads((project_root()/'models'/'binary.json').read_text())
     spec = RunSpec.of_run(card['backbone'], card['task'], card['augment'], results_dir())
-    out, tables, cache = {'run': spec.name, 'folds': 10, 'cpus': os.cpu_count()}, {}, cache_dir()
-    with tempfile.TemporaryDirectory() as d, env_vars(MPOX_CACHE_DIR=d):
-        for part in ('features', 'heads'): os.symlink(cache/part, Path(d)/part)
+    out, tables = {'run': spec.name, 'folds': 10, 'cpus': os.cpu_count()}, {}
+    with scratch_cache('features', 'heads') as d:
         for name, scheduler in (('sequential', None), ('local:2', 'local:2')):
-            shutil.rmtree(Path(d)/'quantization', ignore_errors=True)
+            shutil.rmtree(d/'quantization', ignore_errors=True)
             t0 = time.time(); tables[name] = quantization_table(spec, scheduler=scheduler, progress=False); out[f'{name}_s'] = round(time.time() - t0, 1)
     out['same_rows'] = bool(tables['sequential'].equals(tables['local:2']))
     out['speedup'] = round(out['sequential_s'] / out['local:2_s'], 2)

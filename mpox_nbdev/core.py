@@ -12,7 +12,7 @@ import numpy as np
 # %% auto #0
 __all__ = ['CLASSES', 'BINARY_CLASSES', 'TASKS', 'EXTRA_TASKS', 'ALL_TASKS', 'project_root', 'MpoxError', 'DataError',
            'ImageError', 'env_vars', 'quiet_native_logs', 'data_root', 'cache_dir', 'results_dir', 'models_dir',
-           'task_classes', 'task_rows', 'task_labels', 'md5sum', 'seed_everything', 'limit_threads']
+           'scratch_cache', 'task_classes', 'task_rows', 'task_labels', 'md5sum', 'seed_everything', 'limit_threads']
 
 # %% ../nbs/00_core.ipynb #3fe98a60
 def project_root() -> Path:
@@ -86,6 +86,17 @@ def results_dir() -> Path:
 def models_dir() -> Path:
     "Where the shipped models and their cards live: `$MPOX_MODELS_DIR` or `models/` in the project."
     return Path(os.environ.get('MPOX_MODELS_DIR') or project_root()/'models')
+
+# %% ../nbs/00_core.ipynb #503c53c3
+@contextlib.contextmanager
+def scratch_cache(*keep: str):
+    "Point `$MPOX_CACHE_DIR` at a fresh temporary folder for the block, the parts `keep` (e.g. 'features') linked to the current cache's; remove it after."
+    import shutil, tempfile
+    src, d = cache_dir(), Path(tempfile.mkdtemp(prefix='mpox-cache-'))
+    for part in keep: (src/part).mkdir(parents=True, exist_ok=True); os.symlink(src/part, d/part)
+    try:
+        with env_vars(MPOX_CACHE_DIR=d): yield d
+    finally: shutil.rmtree(d, ignore_errors=True)   # removes the links, not what they point to
 
 # %% ../nbs/00_core.ipynb #57201951
 CLASSES = ['Acne', 'Chickenpox', 'Mpox', 'Healthy']
