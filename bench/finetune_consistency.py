@@ -21,7 +21,7 @@ import numpy as np
 from tqdm.auto import tqdm
 from mpox_nbdev.augment import PERTURBATIONS
 from mpox_nbdev.backbones import BACKBONES, STAGES, backbone, stage_model
-from mpox_nbdev.core import seed_everything, task_labels, task_rows
+from mpox_nbdev.core import seed_everything, task_targets
 from mpox_nbdev.experiment import task_split
 from mpox_nbdev.features import extract_features
 from mpox_nbdev.folds import fold_split, load_manifest
@@ -44,7 +44,7 @@ import keras, tensorflow as tf
 from sklearn.metrics import roc_auc_score
 b, size = a.backbone, BACKBONES[a.backbone].size
 man = load_manifest().reset_index(drop=True)
-keep = task_rows(man.label, a.task); y = np.full(len(man), -1); y[keep] = task_labels(man.label[keep], a.task); n = int(y.max()) + 1
+y = task_targets(man.label, a.task); n = int(y.max()) + 1
 folds = sorted(int(f) for f in man.fold.unique()) if a.folds == 'all' else [int(f) for f in a.folds.split(',')]
 X = manifest_photos(man, size)
 CH = {p: np.stack([f(x, r) for x, r in zip(X, man.itertuples())]) for p, f in tqdm(PERTURBATIONS.items(), desc='changes')}

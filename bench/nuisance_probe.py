@@ -15,7 +15,7 @@ from sklearn.metrics import log_loss
 from sklearn.preprocessing import StandardScaler
 from mpox_nbdev.augment import PERTURBATIONS
 from mpox_nbdev.backbones import STAGES
-from mpox_nbdev.core import task_labels, task_rows
+from mpox_nbdev.core import task_targets
 from mpox_nbdev.experiment import task_split
 from mpox_nbdev.features import canonical_view_features, extract_features
 from mpox_nbdev.folds import fold_split, load_manifest
@@ -34,7 +34,7 @@ rows = []
 for view, fx in (('photo', extract_features), ('canonical view', canonical_view_features)):
     X = fx(man, b, **kw); changed = {p: fx(man, b, f'robust-{p}', f, **kw) for p, f in PERTURBATIONS.items()}
     for task in ('binary', 'multiclass'):
-        keep = task_rows(man.label, task); y = np.full(len(man), -1); y[keep] = task_labels(man.label[keep], task); n = int(y.max()) + 1
+        y = task_targets(man.label, task); n = int(y.max()) + 1
         res = {lam: [0, 0, dict.fromkeys(changed, 0)] for lam in LAMBDAS}
         for k in sorted(man.fold.unique()):
             tr, va, te = (d.index.to_numpy() for d in task_split(man, fold_split(man, k, 0), task))

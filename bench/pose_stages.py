@@ -13,7 +13,7 @@ import sys
 import numpy as np, pandas as pd
 from mpox_nbdev.augment import PERTURBATIONS
 from mpox_nbdev.backbones import BACKBONES, STAGES
-from mpox_nbdev.core import task_labels, task_rows
+from mpox_nbdev.core import task_targets
 from mpox_nbdev.experiment import pose_views, task_split
 from mpox_nbdev.features import canonical_view_features
 from mpox_nbdev.folds import fold_split, load_manifest
@@ -32,7 +32,7 @@ VARIANTS = {'canonical view': ([], 1.0), 'eight poses': (poses, 1.0), 'changes (
             'eight poses and changes (weight 0.3)': (poses + list(changed.values()), w)}
 rows = []
 for task in ('binary', 'multiclass'):
-    keep = task_rows(man.label, task); y = np.full(len(man), -1); y[keep] = task_labels(man.label[keep], task); n = int(y.max()) + 1
+    y = task_targets(man.label, task); n = int(y.max()) + 1
     for name, (views, weight) in VARIANTS.items():
         right, flips, total = 0, dict.fromkeys(changed, 0), 0
         for k in sorted(man.fold.unique()):

@@ -12,7 +12,8 @@ import numpy as np
 # %% auto #0
 __all__ = ['CLASSES', 'BINARY_CLASSES', 'TASKS', 'EXTRA_TASKS', 'ALL_TASKS', 'project_root', 'MpoxError', 'DataError',
            'ImageError', 'env_vars', 'quiet_native_logs', 'data_root', 'cache_dir', 'results_dir', 'models_dir',
-           'scratch_cache', 'task_classes', 'task_rows', 'task_labels', 'md5sum', 'seed_everything', 'limit_threads']
+           'scratch_cache', 'task_classes', 'task_rows', 'task_labels', 'task_targets', 'md5sum', 'seed_everything',
+           'limit_threads']
 
 # %% ../nbs/00_core.ipynb #3fe98a60
 def project_root() -> Path:
@@ -125,6 +126,12 @@ def task_labels(labels, task: str) -> np.ndarray:
     odd = sorted(str(l) for l in set(labels) - set(idx))
     if odd: raise ValueError(f"labels {odd} are not {task} classes {list(idx)}")
     return np.array([idx[l] for l in labels], dtype=int)
+
+def task_targets(labels, task: str) -> np.ndarray:
+    "One integer target per image under `task` (as `task_labels`), -1 for the images the task leaves out (`task_rows`)."
+    labels = np.asarray(labels); keep = task_rows(labels, task)
+    y = np.full(len(labels), -1); y[keep] = task_labels(labels[keep], task)
+    return y
 
 # %% ../nbs/00_core.ipynb #ee2b8080
 def md5sum(path, chunk: int = 1 << 20) -> str:

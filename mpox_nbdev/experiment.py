@@ -12,7 +12,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .augment import PERTURBATIONS, all_views
-from .core import MpoxError, limit_threads, seed_everything, task_labels, task_rows
+from .core import MpoxError, limit_threads, seed_everything, task_labels, task_rows, task_targets
 from .backbones import STAGES
 from .features import canonical_view_features, extract_features
 from .finetune import FT_LAYER, finetune_probe, head_conv
@@ -151,8 +151,7 @@ def run_fold(spec: RunSpec, manifest: pd.DataFrame, fold: int, root=None, progre
     man = manifest.reset_index(drop=True)
     split = fold_split(man, fold, spec.seed)
     train, val, test = task_split(man, split, spec.task)
-    keep = task_rows(man.label, spec.task)
-    y = np.full(len(man), -1); y[keep] = task_labels(man.label[keep], spec.task)
+    y = task_targets(man.label, spec.task)
     y_te = y[test.index.to_numpy()]
     t0 = time.time()
     best, trials, probs, dev, extra = _mean_of_members(
