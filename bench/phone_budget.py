@@ -1,5 +1,5 @@
 """One measurement session of the phone budget: each EfficientNet-Lite backbone with a linear head in full int8, its
-size and one-thread median latency with LiteRT (`mobile.backbone_budgets`), appended to bench/phone_budget.csv.
+size and one-thread median latency with LiteRT (`mobile.backbone_budgets`), appended to results/mobile/phone_budget.csv.
 Which backbones may ship is decided by the median over all recorded sessions (`mobile.phone_budget`), not by one.
 
     .venv/bin/python bench/phone_budget.py       # about 2 min; run on an otherwise idle machine

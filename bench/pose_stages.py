@@ -20,14 +20,14 @@ from mpox_nbdev.folds import fold_split, load_manifest
 from mpox_nbdev.metrics import decisions, threshold_for_sensitivity
 from mpox_nbdev.ood import evaluate_gates, evaluation_features, evaluation_pictures, stage_gates
 from mpox_nbdev.probe import probe_search
-from mpox_nbdev.spec import CHANGE_WEIGHT
+from mpox_nbdev.arms import arm
 
 b = sys.argv[1] if len(sys.argv) > 1 else 'EfficientNetLite0'
 man = load_manifest().reset_index(drop=True); kw = dict(layer=STAGES, progress=False)
 X = canonical_view_features(man, b, **kw)
 poses = pose_views(man, b, **kw)   # the pose arms' eight poses, here read through every stage
 changed = {p: canonical_view_features(man, b, f'robust-{p}', f, **kw) for p, f in PERTURBATIONS.items()}
-w = CHANGE_WEIGHT['probestagesaug']
+w = arm('probestagesaug').copy_weight
 VARIANTS = {'canonical view': ([], 1.0), 'eight poses': (poses, 1.0), 'changes (weight 0.3)': (list(changed.values()), w),
             'eight poses and changes (weight 0.3)': (poses + list(changed.values()), w)}
 rows = []

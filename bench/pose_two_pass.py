@@ -14,7 +14,7 @@ import numpy as np
 
 from mpox_nbdev.backbones import BACKBONES, backbone
 from mpox_nbdev.core import data_root
-from mpox_nbdev.export import full_model
+from mpox_nbdev.model import full_model
 from mpox_nbdev.folds import load_manifest
 from mpox_nbdev.images import load_array, parse_crop
 from mpox_nbdev.mobile import PHONE_LIMITS, int8_budget

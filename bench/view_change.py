@@ -13,7 +13,8 @@ import pandas as pd
 
 from mpox_nbdev.compare import compare_file, result_files
 from mpox_nbdev.core import project_root
-from mpox_nbdev.spec import POSE_ARMS
+from mpox_nbdev.arms import arm_names
+POSE_ARMS = arm_names(view='canonical')
 
 def _is_pose(d: pd.DataFrame) -> pd.Series:
     "Rows of a pose arm (an `augment` or `arm` column naming one) or of the canonical view (`pose` True, ood/pose_gates.csv)."

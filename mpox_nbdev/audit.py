@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 
 from .core import data_root, models_dir, results_dir, task_labels
 from .curation import acne_boxes, skin_mask
-from .explain import gradcam
+from .gradcam import gradcam
 from .experiment import head_inputs
 from .export import fold_model
 from .features import extract_features

@@ -9,7 +9,7 @@ import re, time
 import numpy as np
 import pandas as pd
 
-from .export import TFLiteClassifier
+from .model import TFLiteClassifier
 
 # %% auto #0
 __all__ = ['time_tflite', 'count_flops', 'parse_benchmark_log']

@@ -16,7 +16,8 @@ from .core import data_root as default_data_root
 from .data import fetch_sources, file_problems, load_registry
 from .folds import build_manifest
 from .predict import check_output, explain_photo, load_classifier, model_card, screen
-from .spec import ARMS, GAN_STEPS, GRID_ARMS, RunSpec
+from .arms import ARMS, GRID_ARMS, arms_help
+from .spec import RunSpec
 
 # %% auto #0
 __all__ = ['DATA_ROOT', 'TASK', 'MODEL', 'COMMANDS', 'fetch', 'verify', 'curate', 'job_log', 'reproduce', 'adopt', 'predict',
@@ -66,18 +67,18 @@ def job_log(command: str, folder: Path) -> Path:
 
 @call_parse
 def reproduce(data_root: DATA_ROOT = None,
-              seed: Param('seed for the draw, folds, search and initialisation', int) = 0,
+              seed: Param('seed for the draw, folds, search and initialisation', int) = RunSpec().seed,
               include_withdrawn: Param("keep images their own authors withdrew", store_true) = False,
               out: Param('folder for manifest.csv (default data/ocsi)', Path) = None,
               backbones: Param('backbones to run (default: every backbone whose ImageNet weights are on this machine)', str, nargs='+') = None,
               tasks: Param("tasks of the grid", str, nargs='+', choices=ALL_TASKS) = TASKS,
-              augments: Param("arms of the grid: the paper's noaug and aug, the better search hbplus, the linear probes probe, probecv, probeaug and probetta, the probe with the last convolution fine-tuned probeft, the probes on each photo in its canonical pose and exposure probepose and probeposeaug, the probe on every stage's pooled output probestages, that probe answering with the mean over the photo and its mirror image probestagesflip and that probe trained on the everyday changes too probestagesaug (the ensembles and the GAN arm run after the grid)", str, nargs='+', choices=ARMS) = GRID_ARMS,
+              augments: Param(f"arms of the grid, by name ({arms_help(GRID_ARMS)}); the ensembles and the GAN arm run after the grid", str, nargs='+', choices=list(ARMS)) = GRID_ARMS,
               folds: Param("'all' or a comma list such as 0,1", _folds) = 'all',
-              max_epochs: Param('Hyperband max epochs per trial (6: 10 trials a fold)', int) = 6,
-              factor: Param('Hyperband reduction factor', int) = 3,
+              max_epochs: Param('Hyperband max epochs per trial (6: 10 trials a fold)', int) = RunSpec().max_epochs,
+              factor: Param('Hyperband reduction factor', int) = RunSpec().factor,
               skip_gan: Param('skip the GAN arm (per-fold generators, gan runs, Mpox vs Healthy)', store_true) = False,
-              gan_ratio: Param('synthetic training images per real one in gan runs', float) = 1.0,
-              gan_steps: Param('generator training steps per fold', int) = GAN_STEPS,
+              gan_ratio: Param('synthetic training images per real one in gan runs', float) = RunSpec().gan_ratio,
+              gan_steps: Param('generator training steps per fold', int) = RunSpec().gan_steps,
               skip_mobile: Param('skip quantization tables, default models and latency', store_true) = False,
               scheduler: Param('dask.distributed scheduler address (tcp://host:8786), or local:N for N parallel runs here', str) = None,
               scratch: Param('where the recomputation goes (default .cache/reproduction); finished runs there are kept, so a killed job continues', Path) = None,

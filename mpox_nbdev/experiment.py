@@ -21,7 +21,7 @@ from .gan import gan_training_features
 from .metrics import classification_metrics, operating_point, threshold_for_sensitivity
 from .probe import probe_search
 from .pose import POSES, canonical_exposure, pose_transform
-from .spec import CHANGE_WEIGHT, MIRROR_ANSWER, POSE_ARMS, PROBES, SEARCHES, RunSpec
+from .spec import RunSpec
 from .tuning import hyperband_search, prune_checkpoints
 
 # %% auto #0
@@ -47,9 +47,9 @@ def fold_head_path(spec: RunSpec, manifest: pd.DataFrame, fold: int) -> Path:
 
 # %% ../nbs/08a_experiment.ipynb #e0a10003
 def head_layer(spec: RunSpec) -> str | None:
-    """The backbone layer whose inputs `spec`'s heads read: `FT_LAYER` for `probeft` (`07c_finetune`); `STAGES` for `probestages`
-    and its variants (every stage's pooled output, then the pooled features: `04_backbones`); else None (the pooled features)."""
-    return {'probeft': FT_LAYER, 'probestages': STAGES, 'probestagesflip': STAGES, 'probestagesaug': STAGES}.get(spec.augment)
+    """The backbone layer whose inputs `spec`'s heads read (`Arm.reads`): `FT_LAYER` for 'last_conv' (`07c_finetune`); `STAGES`
+    for 'stages' (every stage's pooled output, then the pooled features: `04_backbones`); None for 'pooled' (the pooled features)."""
+    return {'pooled': None, 'stages': STAGES, 'last_conv': FT_LAYER}[spec.arm.reads]
 
 def head_inputs(spec: RunSpec, manifest: pd.DataFrame, view: str = 'orig', transform=None, pooled: bool = False, **kw) -> np.ndarray:
     """What `spec`'s heads read for every photo of `manifest` (changed by `transform`, cached as `view`): the pooled
@@ -64,7 +64,7 @@ def gate_inputs(spec: RunSpec, manifest: pd.DataFrame, view: str = 'orig', trans
     """The features the out-of-distribution gate (`05a_ood`) reads in `spec`'s model for every photo of `manifest` (changed by
     `transform`, cached as `view`), whatever its head reads: the backbone's pooled features, or with `layer=STAGES` its stage
     features (a pose arm's: of the canonical view)."""
-    if spec.augment in POSE_ARMS: return canonical_view_features(manifest, spec.backbone, view, transform, **kw)
+    if spec.arm.pose: return canonical_view_features(manifest, spec.backbone, view, transform, **kw)
     return extract_features(manifest, spec.backbone, view, transform, **kw)
 
 def head_change_views(spec: RunSpec, manifest: pd.DataFrame, changes=PERTURBATIONS, **kw) -> dict:
@@ -76,28 +76,26 @@ def pose_views(manifest: pd.DataFrame, name: str, **kw) -> list:
     return [extract_features(manifest, name, f'exposed-pose{i}', lambda a, r, i=i: canonical_exposure(pose_transform(a, i)), **kw) for i in range(POSES)]
 
 def probe_views(spec: RunSpec, manifest: pd.DataFrame, rows, root=None, progress: bool = False) -> list:
-    """What the head reads for `rows` that also trains it: for `probeaug` and `probestagesaug`, under each everyday photo change (`06_augment`);
-    for `probetta`, `probestagesflip` and `probeft`, mirrored (`probestagesflip` answers with it, not trains on it); for a pose arm, the photo in each of its eight poses (`probeposeaug`: and its
-    everyday changes, each in its canonical view); else none."""
+    """The changed copies of `rows` its arm declares (`Arm.copies`), as the head reads them: the photo in each of its eight
+    poses (`06a_pose`), under each everyday change (`06_augment`), or mirrored; none for the other arms."""
     kw = dict(root=root, progress=progress)
-    if spec.augment in POSE_ARMS:
-        return [v[rows] for v in (*pose_views(manifest, spec.backbone, **kw), *(head_change_views(spec, manifest, **kw).values() if spec.augment == 'probeposeaug' else ()))]
-    if spec.augment not in ('probeaug', 'probestagesaug', 'probeft', *MIRROR_ANSWER): return []
-    changes = PERTURBATIONS if spec.augment in ('probeaug', 'probestagesaug') else {'mirror': PERTURBATIONS['mirror']}
-    return [v[rows] for v in head_change_views(spec, manifest, changes, **kw).values()]
+    kinds = spec.arm.copy_kinds
+    poses = pose_views(manifest, spec.backbone, **kw) if 'poses' in kinds else []
+    changes = PERTURBATIONS if 'everyday' in kinds else {'mirror': PERTURBATIONS['mirror']} if 'mirror' in kinds else {}
+    return [v[rows] for v in (*poses, *head_change_views(spec, manifest, changes, **kw).values())]
 
 def probe_head(spec: RunSpec, man: pd.DataFrame, X, tr, va, y, seed: int, root=None, progress: bool = False):
     """A probe arm's head fitted on rows `tr` of `man` (pooled features `X`) and chosen on rows `va` (`y`: a label per row):
     the linear probe (`07b_probe`), for `probeft` then trained on together with the backbone's last convolution (`07c_finetune`).
     Returns (head, settings, trials, (validation scores, labels), what the head reads for every row, the rows' changed copies of it)."""
-    groups = man.group.to_numpy()[np.r_[tr, va]] if spec.augment == 'probecv' else None
+    a = spec.arm
+    groups = man.group.to_numpy()[np.r_[tr, va]] if a.group_select else None
     changed = probe_views(spec, man, slice(None), root, progress)   # every photo's changed inputs, read from the cache once
-    trains = spec.augment not in ('probeft', 'probestagesflip')   # probeft: the copies train the convolution; probestagesflip: they answer only
     model, best, trials, dev = probe_search((X[tr], y[tr]), (X[va], y[va]), len(spec.classes), seed, groups,
-                                            train_views=[v[tr] for v in changed] if trains else [],
-                                            val_views=[v[va] for v in changed] if spec.augment == 'probestagesflip' else [],
-                                            view_weight=CHANGE_WEIGHT.get(spec.augment, 1.0))
-    if spec.augment == 'probeft':
+                                            train_views=[v[tr] for v in changed] if a.copies_train else [],
+                                            val_views=[v[va] for v in changed] if a.select_on_answer else [],
+                                            view_weight=a.copy_weight)
+    if a.reads == 'last_conv':   # the copies train the head together with the last convolution
         X = head_inputs(spec, man, root=root, progress=progress)
         model, ft, epochs, dev = finetune_probe(model, head_conv(spec.backbone), (X[tr], y[tr]), (X[va], y[va]), best['class_weight'],
                                                 seed, train_views=[v[tr] for v in changed])
@@ -112,21 +110,21 @@ def _fit_fold(spec: RunSpec, man: pd.DataFrame, split: tuple, fold: int, y, root
     data_id = fold_data_id(train, val)  # what the search saw
     head = spec.head_path(fold, data_id); fit = head.with_name(f'{head.stem}.fit.pkl')
     if reuse and fit.exists() and (kept := pickle.loads(fit.read_bytes()))['params'] == spec.params(): return kept['fit']
-    X = head_inputs(spec, man, pooled=True, root=root, progress=progress)
+    X, a = head_inputs(spec, man, pooled=True, root=root, progress=progress), spec.arm
     views, Xtr, ytr, extra, dev = None, X[tr], y[tr], {}, None
-    if spec.augment == 'aug':
+    if a.copies == 'paper':
         views = {k: v[:, tr] for k, v in all_views(man, spec.backbone, root=root, progress=progress).items()}
-    if spec.augment == 'gan':
+    if a.copies == 'generated':
         xs, ls = gan_training_features(man, split, fold, spec, root)
         Xtr, ytr, extra = np.concatenate([Xtr, xs]), np.concatenate([ytr, task_labels(ls, spec.task)]), {'n_synthetic': len(xs)}
-    if spec.augment in PROBES: model, best, trials, dev, X, changed = probe_head(spec, man, X, tr, va, y, spec.seed + fold, root, progress)
+    if a.probe: model, best, trials, dev, X, changed = probe_head(spec, man, X, tr, va, y, spec.seed + fold, root, progress)
     else:
         model, best, trials = hyperband_search((Xtr, ytr), (X[va], y[va]), len(spec.classes), spec.tuner_dir(fold, data_id), views,
                                                max_epochs=spec.max_epochs, factor=spec.factor, seed=spec.seed + fold,
-                                               space='plus' if spec.augment in SEARCHES else 'paper')
-        if spec.augment in SEARCHES: dev = (model.predict(X[va], verbose=0), y[va])
+                                               space=a.space)
+        if a.space != 'paper': dev = (model.predict(X[va], verbose=0), y[va])
     probs = model.predict(X[te], verbose=0)
-    if spec.augment in MIRROR_ANSWER:  # test-time mirror: a photo and its mirror image get one answer, the mean of both
+    if a.mirror_answer:  # test-time mirror: a photo and its mirror image get one answer, the mean of both
         M = changed[0]
         probs = (probs + model.predict(M[te], verbose=0)) / 2
         dev = ((model.predict(X[va], verbose=0) + model.predict(M[va], verbose=0)) / 2, y[va])
@@ -183,9 +181,9 @@ def run_features(spec: RunSpec, manifest: pd.DataFrame, root=None, progress: boo
     man, kw = manifest.reset_index(drop=True), dict(root=root, progress=progress)
     for s in (spec.replace(backbone=m) for m in spec.members):
         head_inputs(s, man, pooled=True, **kw)
-        if s.augment == 'aug': all_views(man, s.backbone, **kw)
-        if s.augment in PROBES: probe_views(s, man, slice(None), **kw)
-        if s.augment == 'probeft': head_inputs(s, man, **kw)
+        if s.arm.copies == 'paper': all_views(man, s.backbone, **kw)
+        if s.arm.probe: probe_views(s, man, slice(None), **kw)
+        if s.arm.reads == 'last_conv': head_inputs(s, man, **kw)
 
 # %% ../nbs/08a_experiment.ipynb #d24b12eb
 def manifest_md5(man: pd.DataFrame) -> str:

@@ -11,68 +11,17 @@ import numpy as np
 import pandas as pd
 from PIL import Image, ImageDraw
 
-from .backbones import BACKBONES, STAGES, stage_outputs
+from .backbones import BACKBONES
 from .core import data_root, results_dir
 from .export import fold_model
 from .folds import load_manifest
+from .gradcam import gradcam, gradcam_overlay
 from .images import load_array, parse_crop
-from .pose import canonical_pose, from_pose
 from .spec import RunSpec
 from .stats import best_run
 
 # %% auto #0
-__all__ = ['penultimate_layer', 'class_score', 'stage_cam', 'gradcam', 'gradcam_overlay', 'fig9_cases', 'write_fig9', 'explorer']
-
-# %% ../nbs/12_explain.ipynb #f5aa067e
-def penultimate_layer(model) -> str | None:
-    "Name of the layer Grad-CAM should read: a `probeft` model's fine-tuned `ft_relu6`, EfficientNet-Lite's `head_relu6`, else None (tf-keras-vis searches)."
-    names = [l.name for l in model.layers]
-    return next((n for n in ('ft_relu6', 'head_relu6') if n in names), None)
-
-def class_score(k: int):
-    "The score a heatmap explains for class `k`: its logit less the mean logit, which is what the softmax sees (a two-class linear head keeps one class's logit at 0: that logit alone explains nothing)."
-    import keras
-    return lambda out: out[:, k] - keras.ops.mean(out, axis=-1)
-
-def stage_cam(model, image: np.ndarray, k: int) -> np.ndarray:
-    """Class activation map of a model whose linear head reads every stage's pooled output and the pooled features
-    (`probestages`, `04_backbones`): each stage's map (its activations times the head's weights for class `k`, less their
-    mean over the classes) resized to the input, summed. Exact for such a head: its mean is the class's score less the bias."""
-    import keras
-    maps = keras.Model(model.input, [model.get_layer(n).output for n in (*stage_outputs(model), penultimate_layer(model))])(np.asarray(image, np.float32)[None])
-    W = model.get_layer('probs').get_weights()[0]; w = W[:, k] - W.mean(1)
-    size, cam, i = tuple(model.input.shape[1:3])[::-1], 0, 0
-    for a in maps:
-        a = np.asarray(a)[0]; c = a.shape[-1]
-        cam = cam + np.asarray(Image.fromarray((a @ w[i:i + c]).astype(np.float32)).resize(size, Image.BILINEAR)); i += c
-    return cam
-
-def gradcam(model, image: np.ndarray, class_index: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(heatmap in [0,1] at the input size, class probabilities) for one raw RGB image at the model's size: Grad-CAM at
-    `penultimate_layer`; for a model whose head reads every stage (`probestages`), the sum of the stages' maps (`stage_cam`)."""
-    from tf_keras_vis.gradcam import Gradcam
-    from tf_keras_vis.utils.model_modifiers import ReplaceToLinear
-    x = np.asarray(image, np.float32)[None]
-    probs = model.predict(x, verbose=0)[0]
-    k = int(np.argmax(probs)) if class_index is None else class_index
-    if STAGES in {l.name for l in model.layers}:
-        cam = np.maximum(stage_cam(model, x[0], k), 0); cam = cam / cam.max() if cam.max() > 0 else cam
-    else:
-        cam = Gradcam(model, model_modifier=ReplaceToLinear(), clone=True)(class_score(k), x, penultimate_layer=penultimate_layer(model))
-        cam = np.nan_to_num(cam[0])
-    if 'canonical_pose' in {l.name for l in model.layers}: cam = from_pose(cam, canonical_pose(x[0]))   # the model saw the photo turned: turn its heatmap back
-    return cam, probs
-
-def gradcam_overlay(image: np.ndarray, cam: np.ndarray, alpha: float = 0.45, caption: str | None = None) -> Image.Image:
-    "The image with the heatmap (jet colour map) blended on top, side by side with the original, and a caption."
-    import matplotlib
-    img = Image.fromarray(np.asarray(image, np.uint8))
-    heat = (matplotlib.colormaps['jet'](np.clip(cam, 0, 1))[..., :3] * 255).astype(np.uint8)
-    heat = Image.fromarray(heat).resize(img.size, Image.BILINEAR)
-    both = Image.new('RGB', (img.width * 2, img.height + (22 if caption else 0)), 'white')
-    both.paste(img, (0, 0)); both.paste(Image.blend(img, heat, alpha), (img.width, 0))
-    if caption: ImageDraw.Draw(both).text((4, img.height + 4), caption, fill='black')
-    return both
+__all__ = ['fig9_cases', 'write_fig9', 'explorer']
 
 # %% ../nbs/12_explain.ipynb #99114b0c
 def fig9_cases(preds, classes) -> list:

@@ -13,59 +13,26 @@ from PIL import Image
 from tqdm.auto import tqdm
 
 from .augment import all_views
-from .backbones import BACKBONES, STAGES, backbone, stage_model
+from .backbones import BACKBONES
 from .core import MpoxError, cache_dir, data_root, quiet_native_logs, task_labels
 from .experiment import fold_head_path, head_inputs, load_fold_head, probe_head
-from .finetune import FT_LAYER, finetuned_head, finetuned_weights
 from .folds import fold_ids, fold_split, load_manifest, train_val_split
 from .grid import cluster_client, run_tasks
 from .images import load_array, parse_crop
 from .metrics import classification_metrics
-from .spec import POSE_ARMS, PROBES, RunSpec
+from .model import TFLiteClassifier, full_model
+from .spec import RunSpec
 from .tuning import UNITS, hyperband_search
 
 # %% auto #0
-__all__ = ['VARIANTS', 'PAPER_SIZES_MB', 'full_model', 'mirror_mean_model', 'fold_model', 'to_tflite', 'TFLiteClassifier',
-           'fold_calibration', 'manifest_photos', 'quantize_fold', 'quantization_table', 'summarise_quantization',
-           'train_default_model']
-
-# %% ../nbs/10_export.ipynb #a72850e0
-def full_model(backbone_name: str, head, weights='imagenet', gate=None, pose: bool = False):
-    """Backbone + head as one flat Keras Functional model: raw RGB (size x size x 3) -> class probabilities [, OOD score];
-    with `pose`, the photo is first put into its canonical view inside the model (`06a_pose`, the pose arms).
-    A `probeft` head (it reads the activations entering the backbone's last convolution) joins the backbone there, beside
-    the frozen convolution whose pooled features the gate keeps reading. A head that reads more than the pooled features
-    (`probestages`) reads every stage's pooled output before them (`stage_model`); the gate reads the pooled features, or
-    the stage features when it is a stage gate (`reads_stages`, `05a_ood`): computed once for both."""
-    import keras
-    bb = backbone(backbone_name, weights, pose=pose)
-    x = feats = bb.output
-    head_stages = len(head.input.shape) == 2 and head.input.shape[-1] != feats.shape[-1]
-    stages = stage_model(bb).output if head_stages or getattr(gate, 'reads_stages', False) else None
-    if len(head.input.shape) == 4: x = finetuned_head(*finetuned_weights(head), inputs=bb.get_layer(FT_LAYER).input)
-    else:
-        if head_stages: x = stages
-        for layer in head.layers[1:]: x = layer(x)
-    if gate is not None: x = [x, gate(stages if getattr(gate, 'reads_stages', False) else feats)]
-    return keras.Model(bb.input, x, name=f'{backbone_name}_classifier')
-
-# %% ../nbs/10_export.ipynb #874dd989
-def mirror_mean_model(model):
-    """`model` (a `full_model`: photo -> probabilities [, gate score]) answering as the `MIRROR_ANSWER` arms do: the class
-    probabilities are the mean over the photo and its mirror image (one batch of two); the gate score is the photo's."""
-    import keras
-    inp = keras.Input(model.input.shape[1:], name='image')
-    out = model(keras.layers.Concatenate(axis=0, name='photo_and_mirror')([inp, keras.ops.flip(inp, axis=2)]))
-    probs, *gate = out if isinstance(out, (list, tuple)) else [out]
-    a, b = keras.ops.split(probs, 2, axis=0)
-    outs = [(a + b) / 2, *[keras.ops.split(g, 2, axis=0)[0] for g in gate]]
-    return keras.Model(inp, outs if gate else outs[0], name=f'{model.name}_mirror_mean')
+__all__ = ['VARIANTS', 'PAPER_SIZES_MB', 'fold_model', 'to_tflite', 'fold_calibration', 'manifest_photos', 'quantize_fold',
+           'quantization_table', 'summarise_quantization', 'train_default_model']
 
 # %% ../nbs/10_export.ipynb #c445e6cc
 def fold_model(spec: RunSpec, fold: int, manifest: pd.DataFrame | None = None, recompute: bool = True):
     "The full Keras model of one fold of run `spec`: that fold's saved head (see `run_fold`) on the backbone; a head missing from the cache is recomputed (the search is seeded: the same head)."
     man = load_manifest() if manifest is None else manifest
-    return full_model(spec.backbone, load_fold_head(spec, man, fold, recompute), pose=spec.augment in POSE_ARMS)
+    return full_model(spec.backbone, load_fold_head(spec, man, fold, recompute), pose=spec.arm.pose)
 
 # %% ../nbs/10_export.ipynb #4aa480fe
 VARIANTS = ('float32', 'float16', 'dynamic_int8', 'full_int8')
@@ -88,47 +55,6 @@ def to_tflite(model, variant: str, representative: np.ndarray | None = None) -> 
         conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
     elif variant != 'float32': raise ValueError(f'variant must be one of {VARIANTS}')
     return conv.convert()
-
-# %% ../nbs/10_export.ipynb #de17601d
-class TFLiteClassifier:
-    """A TFLite classifier run with ai_edge_litert: `predict(images)` for uint8/float RGB batches at the model's size;
-    `predict_with_score` also returns the out-of-distribution score of a model that has one (a second, 1-wide output)."""
-    def __init__(self, model, num_threads: int = 1):
-        from ai_edge_litert.interpreter import Interpreter
-        name = 'model' if isinstance(model, (bytes, bytearray)) else str(model)
-        if not isinstance(model, (bytes, bytearray)):
-            p = Path(model)
-            if not p.exists(): raise MpoxError(f'{p}: model file not found')
-            if os.path.isdir(p): raise MpoxError(f'{p}: is a folder, not a TFLite model file')
-        kw = {'model_content': bytes(model)} if isinstance(model, (bytes, bytearray)) else {'model_path': str(model)}
-        try:
-            with quiet_native_logs(): self.it = Interpreter(num_threads=num_threads, **kw); self.it.allocate_tensors()
-        except (ValueError, RuntimeError) as e: raise MpoxError(f'{name}: not a TFLite model ({str(e).splitlines()[0][:80]})') from None
-        except OSError as e: raise MpoxError(f'{name}: cannot read the model ({e.strerror or e})') from None
-        ins, outs = self.it.get_input_details(), self.it.get_output_details()
-        if len(ins) != 1 or len(ins[0]['shape']) != 4 or ins[0]['shape'][-1] != 3 or ins[0]['shape'][1] != ins[0]['shape'][2]:
-            raise MpoxError(f'{name}: not an image classifier (expects one square RGB input, has {[list(i["shape"]) for i in ins]})')
-        probs = [o for o in outs if o['shape'][-1] > 1]; gates = [o for o in outs if o['shape'][-1] == 1]
-        if len(probs) != 1 or len(gates) > 1:
-            raise MpoxError(f'{name}: not an image classifier (expects class probabilities and at most one score, has {[list(o["shape"]) for o in outs]})')
-        self.inp, self.out, self.gate = ins[0], probs[0], (gates[0] if gates else None)
-        self.size = int(self.inp['shape'][1])
-    def predict_with_score(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        "(class probabilities, one row per image, renormalised since an int8 softmax moves in steps of 1/256; OOD scores or None)."
-        out, score = [], []
-        for img in np.asarray(x, np.float32):
-            self.it.set_tensor(self.inp['index'], img[None]); self.it.invoke()
-            out.append(self.it.get_tensor(self.out['index'])[0].astype(np.float64))
-            if self.gate is not None: score.append(float(self.it.get_tensor(self.gate['index']).ravel()[0]))
-        p = np.clip(np.stack(out), 0, None)
-        return p / np.maximum(p.sum(1, keepdims=True), 1e-12), (np.array(score) if self.gate is not None else None)
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        "Class probabilities, one row per image."
-        return self.predict_with_score(x)[0]
-    def screen_image(self, im: Image.Image) -> tuple[np.ndarray, float | None]:
-        "One photo (PIL) as `mpox predict` sends it: resized to the model's input (bilinear), then (class probabilities, OOD score or None)."
-        p, s = self.predict_with_score(np.asarray(im.resize((self.size, self.size), Image.BILINEAR), np.uint8)[None])
-        return p[0], (None if s is None else float(s[0]))
 
 # %% ../nbs/10_export.ipynb #8bc2be9e
 def _quantized_fold_file(spec: RunSpec, man: pd.DataFrame, fold: int, n_calib: int) -> Path | None:
@@ -205,11 +131,11 @@ def train_default_model(spec: RunSpec, max_units: int = 1024):
     tr, va = train_val_split(man, seed=spec.seed)
     X = head_inputs(spec, man, pooled=True, progress=False); y = task_labels(man.label, spec.task)
     train, val, n = (X[tr.index], y[tr.index]), (X[va.index], y[va.index]), len(spec.classes)
-    if spec.augment in PROBES: head, best, trials, (s, ys), _, _ = probe_head(spec, man, X, tr.index.to_numpy(), va.index.to_numpy(), y, spec.seed)
+    if spec.arm.probe: head, best, trials, (s, ys), _, _ = probe_head(spec, man, X, tr.index.to_numpy(), va.index.to_numpy(), y, spec.seed)
     else:
-        views = {k: v[:, tr.index] for k, v in all_views(man, spec.backbone, progress=False).items()} if spec.augment == 'aug' else None
+        views = {k: v[:, tr.index] for k, v in all_views(man, spec.backbone, progress=False).items()} if spec.arm.copies == 'paper' else None
         project = cache_dir()/'tuner'/'default'/f'{spec.task}-{spec.backbone}-{spec.augment}-u{max_units}'
         head, best, trials = hyperband_search(train, val, n, project, views, max_epochs=spec.max_epochs, seed=spec.seed,
                                               units=[u for u in UNITS if u <= max_units])
         s, ys = head.predict(val[0], verbose=0), val[1]
-    return full_model(spec.backbone, head, pose=spec.augment in POSE_ARMS), head, best, float((s.argmax(1) == ys).mean()), (s, ys)
+    return full_model(spec.backbone, head, pose=spec.arm.pose), head, best, float((s.argmax(1) == ys).mean()), (s, ys)

@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from .arms import PAPER_ARMS
 from .core import CLASSES, task_classes
 from .core import results_dir
 from .features import extract_features
@@ -30,7 +31,7 @@ def confusion_from_predictions(preds: pd.DataFrame, task: str) -> pd.DataFrame:
     if odd: raise ValueError(f"labels {odd} are not {task} classes {cls}")
     return pd.crosstab(pd.Categorical(preds.label, cls), pd.Categorical(preds.pred, cls), dropna=False).rename_axis(index='true', columns='predicted')
 
-def plot_confusions(task: str, augment: str = 'noaug', results=None):
+def plot_confusions(task: str, augment: str = PAPER_ARMS[0], results=None):
     "One confusion-matrix panel per backbone for `task`, read from predictions.csv."
     results = Path(results or results_dir())
     files = sorted(results.glob(f'{task}/*/{augment}/predictions.csv'))
@@ -49,7 +50,7 @@ def plot_confusions(task: str, augment: str = 'noaug', results=None):
 # %% ../nbs/09a_figures.ipynb #6f946513
 HP_COLUMNS = ['lr', 'n_layers', 'units_0', 'dropout_0', 'aug_level', 'flip']
 
-def plot_search_space(task: str, backbone: str, augment: str = 'aug', results=None):
+def plot_search_space(task: str, backbone: str, augment: str = PAPER_ARMS[1], results=None):
     "Fig 5 analogue for one run: accuracy vs each hyper-parameter, density-coloured, best per fold marked."
     from scipy.stats import gaussian_kde
     t = pd.read_csv(Path(results or results_dir())/task/backbone/augment/'trials.csv').dropna(subset=['val_accuracy'])

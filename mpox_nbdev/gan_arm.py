@@ -14,7 +14,8 @@ from .folds import fold_ids, load_manifest
 from .gan import (FD_BACKBONE, GAN_STEPS, cached_generator, fold_generator, gan_dir, gan_quality, gan_training_set,
                             plot_gan_history, sample_sheet)
 from .grid import cluster_client, run_grid, run_tasks
-from .spec import AUGMENTS, RunSpec
+from .arms import GAN_ARM, arm_names, of_arms
+from .spec import RunSpec
 from .stats import best_run, load_folds
 
 # %% auto #0
@@ -82,8 +83,8 @@ def yadav_table(results=None, task: str = 'mpox_healthy') -> pd.DataFrame:
 # %% ../nbs/13a_gan_arm.ipynb #060b7481
 def gan_arm_specs(base: RunSpec = RunSpec(), results=None) -> list[RunSpec]:
     "The arm's runs: `gan` for the best paper-arm backbone of each of the paper's tasks, and Mpox vs Healthy (FD backbone) in every mode."
-    specs = [base.replace(backbone=best_run(t, results)[0], task=t, augment='gan') for t in TASKS]
-    return specs + [base.replace(backbone=FD_BACKBONE, task='mpox_healthy', augment=a) for a in AUGMENTS]
+    specs = [base.replace(backbone=best_run(t, results)[0], task=t, augment=GAN_ARM) for t in TASKS]
+    return specs + [base.replace(backbone=FD_BACKBONE, task='mpox_healthy', augment=a) for a in arm_names(role='paper')]
 
 def run_gan_arm(base: RunSpec = RunSpec(), folds='all', scheduler=None, results=None, root=None, progress: bool = True) -> dict:
     "Generators + quality (results/gan), then the arm's runs (`base` gives budget, seed and GAN settings), then Mpox vs Healthy."
@@ -97,7 +98,7 @@ def run_gan_arm(base: RunSpec = RunSpec(), folds='all', scheduler=None, results=
 def gan_verdict(pairs: pd.DataFrame, modes: pd.DataFrame | None = None, alpha: float = 0.05) -> tuple[list[str], bool]:
     "(one line per comparison with gan, whether gan was significantly better anywhere) from augmentation.csv (and augment_modes.csv) rows."
     lines, helps = [], False
-    for r in pairs[pairs.comparison.str.endswith('gan')].itertuples():
+    for r in pairs[pairs.comparison.str.endswith(GAN_ARM)].itertuples():
         better = r.mean_b > r.mean_a
         verdict = f"significantly {'higher' if better else 'lower'}" if r.p_val < alpha else 'no significant difference'
         helps |= bool(r.p_val < alpha and better)
@@ -114,7 +115,7 @@ def gan_summary(results=None) -> dict:
     training, fd = pd.read_csv(g/'training.csv'), pd.read_csv(g/'frechet.csv')
     s = fd.pivot_table(index=['fold', 'class'], columns='source', values='frechet')
     folds = load_folds(res)
-    with_gan = folds[folds.augment == 'gan'][['task', 'backbone']].drop_duplicates()
+    with_gan = of_arms(folds, GAN_ARM)[['task', 'backbone']].drop_duplicates()
     pairs = pd.read_csv(st/'augmentation.csv').merge(with_gan)
     modes = pd.read_csv(st/'augment_modes.csv')
     lines, helps = gan_verdict(pairs, modes)

@@ -11,8 +11,8 @@ from .core import task_classes
 
 # %% auto #0
 __all__ = ['confusion', 'classification_metrics', 'threshold_for_sensitivity', 'operating_point', 'decisions', 'confidence_floor',
-           'verdict_rates', 'prediction_arrays', 'calibration_bins', 'expected_calibration_error', 'ece_interval',
-           'with_temperature', 'fit_temperature']
+           'verdict_rates', 'prediction_arrays', 'gate_rejects', 'verdict', 'calibration_bins',
+           'expected_calibration_error', 'ece_interval', 'with_temperature', 'fit_temperature']
 
 # %% ../nbs/08_metrics.ipynb #95841c30
 def confusion(y_true, y_pred, task: str) -> pd.DataFrame:
@@ -79,6 +79,18 @@ def prediction_arrays(preds: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list
     "(probabilities n x k, integer labels, class names) of a run's predictions (`file, fold, label, pred, p_<class>...`)."
     p = preds.filter(like='p_'); classes = [c[2:] for c in p.columns]
     return p.to_numpy(float), preds.label.map(classes.index).to_numpy(), classes
+
+# %% ../nbs/08_metrics.ipynb #d7356267
+def gate_rejects(score, threshold: float | None):
+    "Whether the gate rejects a photo (or each of an array of them): its score above `threshold` (the card's `ood_threshold`)."
+    if score is None or threshold is None: return False if np.ndim(score) == 0 else np.zeros(np.shape(score), bool)
+    return np.asarray(score, float) > threshold if np.ndim(score) else float(score) > threshold
+
+def verdict(confidence: float, score: float | None, card: dict) -> str:
+    "'rejected' when the gate rejects the photo (`gate_rejects`); 'inconclusive' when the decided class's probability is below `inconclusive_below`; else 'screened'."
+    if gate_rejects(score, card.get('ood_threshold')): return 'rejected'
+    if card.get('inconclusive_below') is not None and confidence < card['inconclusive_below']: return 'inconclusive'
+    return 'screened'
 
 # %% ../nbs/08_metrics.ipynb #0b0e0005
 def _bin_index(conf, bins: int) -> np.ndarray: return np.clip(np.digitize(conf, np.linspace(0, 1, bins + 1)[1:-1]), 0, bins - 1)

@@ -17,13 +17,15 @@ from .benchmark import count_flops, time_tflite
 from .core import TASKS, data_root, models_dir, project_root, results_dir
 from .data import load_registry
 from .experiment import fold_head_path, gate_inputs, run_fold
-from .export import VARIANTS, TFLiteClassifier, full_model, quantization_table, summarise_quantization, to_tflite, train_default_model
+from .model import TFLiteClassifier, full_model
+from .export import VARIANTS, quantization_table, summarise_quantization, to_tflite, train_default_model
 from .folds import load_manifest
 from .images import load_array, load_image, parse_crop
-from .metrics import confidence_floor, decisions, prediction_arrays, threshold_for_sensitivity, verdict_rates
+from .metrics import confidence_floor, decisions, gate_rejects, prediction_arrays, threshold_for_sensitivity, verdict_rates
 from .ood import chosen_gate, evaluation_pictures, far_ood_pictures, gate_layer
-from .robustness import ROBUSTNESS_ARMS, robustness_table, summarise_robustness
-from .spec import ARMS, CHANGE_WEIGHT, ENSEMBLES, MIRROR_ANSWER, POSE_ARMS, PROBES, SEARCHES, RunSpec
+from .robustness import robustness_table, summarise_robustness
+from .arms import ARMS
+from .spec import ENSEMBLES, RunSpec
 from .stats import best_runs, calibration_table, load_folds, ranked_runs
 
 # %% auto #0
@@ -131,7 +133,7 @@ def backbone_budgets(backbones, n_calib: int = 16, seed: int = 0) -> pd.DataFram
         rows.append({'backbone': b, 'input_size': int(size), **int8_budget(m, calib, seed)})
     return pd.DataFrame(rows)
 
-PHONE_BUDGET = 'bench/phone_budget.csv'   # every measurement session of backbone_budgets: session, backbone, input_size, size_mb, median_ms
+PHONE_BUDGET = 'results/mobile/phone_budget.csv'   # every measurement session of backbone_budgets: session, backbone, input_size, size_mb, median_ms
 
 def phone_budget(path=None) -> pd.DataFrame:
     "Per backbone over the recorded sessions of `backbone_budgets`: size, median of the one-thread medians, number of sessions, whether it fits."
@@ -148,17 +150,14 @@ def budget_decision(measured: pd.DataFrame, budget: pd.DataFrame) -> pd.DataFram
     out['fits'] = np.where(known, out.backbone.map(b.fits).fillna(False).astype(bool), out.fits)
     return out
 
-NOT_SHIPPED = ('gan', *MIRROR_ANSWER, *POSE_ARMS)  # gan: a research arm; probetta, probestagesflip: the answer needs the mirrored photo too (two backbone passes);
-                                               # the pose arms: their gate reads the canonical view and rejects fewer far pictures (results/ood/pose_gates.csv);
-                                               # a second pass for the gate does not fit the phone (bench/pose_two_pass.json);
-                                               # two passes (photo and mirror) fit one session, not the sessions' median (bench/stage_features.json)
+NOT_SHIPPED = tuple(n for n, a in ARMS.items() if a.not_shipped)   # the arms that never ship, each with its reason (`Arm.not_shipped`)
 
 def shipping_candidates(task: str, budgets: pd.DataFrame, results=None) -> list[tuple[str, str]]:
     "(backbone, arm) of `task`'s runs whose backbone fits the phone (no arm of `NOT_SHIPPED`), best mean 10-fold accuracy first (ties as in `best_runs`)."
     ok = set(budgets[budgets.fits].backbone)
     if not ok: raise ValueError(f'no backbone fits {PHONE_LIMITS}: {budgets.to_dict("records")}')
     f = load_folds(results); f = f[(f.task == task) & f.backbone.isin(ok)]
-    m = ranked_runs(folds=f, augments=[a for a in ARMS if a not in NOT_SHIPPED])
+    m = ranked_runs(folds=f, augments=[n for n, a in ARMS.items() if not a.not_shipped])
     return list(zip(m.backbone, m.augment))
 
 STEADY_PTS = PHONE_LIMITS['change_pts']   # a run at most this many points less accurate than the chosen one counts as equally accurate
@@ -207,7 +206,7 @@ def shippable_model(spec: RunSpec, results=None, manifest: pd.DataFrame | None =
     _, head, hp, val_acc, dev = train_default_model(spec)
     refs = lambda layer: gate_inputs(spec, man, layer=layer, progress=False)
     gate = chosen_gate(spec.backbone, results, features=refs)
-    model = full_model(spec.backbone, head, gate=gate_layer(refs(gate['layer']), gate['k'], gate['pooled']), pose=spec.augment in POSE_ARMS)
+    model = full_model(spec.backbone, head, gate=gate_layer(refs(gate['layer']), gate['k'], gate['pooled']), pose=spec.arm.pose)
     size = model.input.shape[1]
     calib = np.stack([load_array(data_root()/f, parse_crop(c), size) for f, c in zip(man.file[::4], man.crop[::4])] +
                      [np.asarray(p.resize((size, size), Image.BILINEAR)) for p in gate_calibration_pictures()])
@@ -223,7 +222,7 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
     cal = calibration_table(results)
     def int8_trial(spec):   # Table 4 of a run (measured, or the committed rows): (summary per variant, variant to ship), None without rows
         if table4: ensure_heads(spec, folds, results); q = quantization_table(spec, folds, scheduler=scheduler)
-        else: q = committed.query('task == @spec.task and backbone == @spec.backbone and augment == @spec.augment')
+        else: q = spec.rows(committed)
         if q.empty: return None
         qs.append(q); summ = summarise_quantization(q).set_index('variant')
         return summ, choose_variant(summ.reset_index(), PHONE_LIMITS['change_pts'])
@@ -240,7 +239,7 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
         if variant == 'full_int8':   # a run as accurate within a point whose answers change less under everyday photo changes
             acc = cv[cv.task == task].groupby(['backbone', 'augment']).accuracy.mean().to_dict()
             chosen = (spec.backbone, spec.augment)
-            near = [r for r in shipping_candidates(task, budgets, results) if r[1] in ROBUSTNESS_ARMS or r == chosen]
+            near = [r for r in shipping_candidates(task, budgets, results) if ARMS[r[1]].robustness or r == chosen]
             near = [r for r in near if acc[r] >= acc[chosen] - STEADY_PTS / 100 - 1e-9]
             flips = {r: mean_flip_rate(RunSpec.of_run(r[0], task, r[1], results), results) for r in near}
             failed = {(t.backbone, t.augment) for t, _, v in tried if v != 'full_int8'}   # in Table 4 already
@@ -259,18 +258,12 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
         flats = {v: to_tflite(model, v, calib) for v in VARIANTS}
         (md/f'{task}.tflite').write_bytes(flats[variant])
         head.save(md/f'{task}.head.keras')  # for `mpox explain` (Grad-CAM needs the Keras graph)
-        f = cv[(cv.task == task) & (cv.backbone == b) & (cv.augment == aug)]
-        if aug in PROBES: desc = f"a linear head (logistic regression, C {hp['C']}, class weight {hp['class_weight']}, {hp['selection']})"
+        f = spec.rows(cv)
+        if spec.arm.probe: desc = f"a linear head (logistic regression, C {hp['C']}, class weight {hp['class_weight']}, {hp['selection']})"
         else: desc = f"a dense head of {hp['n_layers']} layer(s) of {[hp[f'units_{i}'] for i in range(hp['n_layers'])]} units, lr {hp['lr']:.2g}"
-        if aug == 'probeaug': desc += ", trained on each photo and its everyday changes too (mirror, rotation, JPEG, brightness, blur, lower resolution)"
-        if aug in ('probestages', 'probestagesaug'): desc += ", reading every stage's pooled output of the backbone beside its pooled features (one pass)"
-        if aug == 'probestagesaug': desc += f", trained on each photo and its everyday changes too (each change weighing {CHANGE_WEIGHT[aug]:g} of a photo)"
-        if aug == 'probeft': desc += f", then trained {hp['ft_epoch']} epoch(s) together with the backbone's last 1x1 convolution (the frozen one still feeds the gate)"
-        if aug in POSE_ARMS: desc += (", on each photo turned and mirrored into its canonical pose and scaled to one mean brightness inside the model (the same pixels for a mirrored or quarter-turned photo), "
-                                      "trained on all eight poses of the training photos" + (" and their everyday changes" if aug == 'probeposeaug' else ''))
-        if aug in SEARCHES: desc += f", L2 {hp['l2']:.2g}, class weight {hp['class_weight']} (the better Hyperband search)"
+        desc += spec.arm.card.format(**hp, copy_weight=spec.arm.copy_weight)   # what the arm adds (06b_arms)
         one = time_tflite(flats[variant], 1)
-        card = {'task': task, 'file': f'models/{task}.tflite', 'classes': spec.classes, 'backbone': b, 'augment': aug,
+        card = {'task': task, 'file': f'models/{task}.tflite', 'classes': spec.classes, 'backbone': b, 'augment': aug, 'view': spec.arm.view,
                 'input_size': int(size), 'variant': variant, 'size_mb': len(flats[variant]) / 1e6, 'latency_ms': one['median_ms'],
                 'head': desc, 'selection': f"best 10-fold accuracy among the runs whose backbone fits {PHONE_LIMITS['size_mb']:g} MB and "
                                           f"{PHONE_LIMITS['median_ms']:g} ms ({LATENCY_MARGIN:.0%} to spare) in full int8 ({', '.join(budgets[budgets.fits].backbone)})" + ''.join(
@@ -284,7 +277,7 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
                                'specificity': f.specificity.mean(), 'f1': f.f1.mean(), 'folds': int(len(f))},
                 'quantization_change_pts': float(summ.loc[variant, 'accuracy_change_pts']),
                 'intended_use': 'research and decision support, not diagnosis', 'training_data': 'OCSI (data/ocsi), not MCSI'}
-        card['temperature'] = hp.get('temperature'); card['ece'] = float(cal.query('task == @task and backbone == @b and augment == @aug').ece.iloc[0])
+        card['temperature'] = hp.get('temperature'); card['ece'] = float(spec.rows(cal).ece.iloc[0])
         if len(spec.classes) == 2:
             card['threshold'] = threshold_for_sensitivity(s[:, 0], ys == 0)
             if 'op_sensitivity' in f: card['operating_point'] = {k: float(f[k].mean()) for k in ('op_sensitivity', 'op_specificity', 'op_accuracy')}
@@ -336,7 +329,7 @@ def write_shipped_gate(results=None, tasks=TASKS, sets=None) -> pd.DataFrame:
             P, S = [], []
             for _, load in tqdm(items, desc=f'{task}: {name}', leave=False):
                 p, sc = clf.screen_image(load()); P.append(p); S.append(sc)
-            d, rej = decisions(np.array(P), card.get('threshold')), np.array(S) > card['ood_threshold']
+            d, rej = decisions(np.array(P), card.get('threshold')), gate_rejects(np.array(S), card['ood_threshold'])
             rows.append({'task': task, 'set': name, 'pictures': len(items), 'rejected': float(rej.mean()),
                          'mpox_without_gate': float((d == mpox).mean()), 'mpox_with_gate': float(((d == mpox) & ~rej).mean()),
                          'median_score': float(np.median(S))})
@@ -362,9 +355,9 @@ def write_unseen_robustness(results=None, tasks=TASKS, perturbations=PERTURBATIO
     rows = []
     for t, (card, _) in models.items():
         thr, gate = card.get('threshold'), card['ood_threshold']
-        d0, r0 = decisions(np.array(P[t]['original']), thr), np.array(S[t]['original']) > gate
+        d0, r0 = decisions(np.array(P[t]['original']), thr), gate_rejects(np.array(S[t]['original']), gate)
         for v in perturbations:
-            d1, r1 = decisions(np.array(P[t][v]), thr), np.array(S[t][v]) > gate; both = ~r0 & ~r1
+            d1, r1 = decisions(np.array(P[t][v]), thr), gate_rejects(np.array(S[t][v]), gate); both = ~r0 & ~r1
             rows.append({'task': t, 'backbone': card['backbone'], 'augment': card['augment'], 'perturbation': v, 'photos': len(d0),
                          'median_long_side_px': float(np.median(sides)),
                          'flip_rate': float((d0 != d1).mean()), 'passed_both': int(both.sum()),

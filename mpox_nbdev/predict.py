@@ -14,15 +14,14 @@ from tqdm.auto import tqdm
 
 from .core import ImageError, MpoxError, models_dir, quiet_native_logs, task_classes
 from .data import IMAGE_EXTS
-from .explain import gradcam, gradcam_overlay
-from .export import TFLiteClassifier, full_model
+from .gradcam import gradcam, gradcam_overlay
 from .images import load_image
-from .metrics import decisions
-from .spec import POSE_ARMS
+from .metrics import decisions, gate_rejects, verdict
+from .model import TFLiteClassifier, full_model
 
 # %% auto #0
 __all__ = ['SCAN_EXTS', 'OVERLAY_SUFFIXES', 'default_model', 'model_card', 'find_images', 'check_output', 'image_warnings',
-           'load_classifier', 'decide', 'verdict', 'screen', 'explain_photo']
+           'load_classifier', 'decide', 'screen', 'explain_photo']
 
 # %% ../nbs/12a_predict.ipynb #3928f772
 def default_model(task: str) -> Path: return models_dir()/f'{task}.tflite'
@@ -87,11 +86,6 @@ def decide(p, classes, threshold=None) -> str:
     "The predicted class for probabilities `p`: the argmax, or for two classes with a threshold, the first (positive) class when p[0] >= threshold."
     return classes[int(decisions(np.asarray(p, float)[None], threshold)[0])]
 
-def verdict(confidence: float, score: float | None, card: dict) -> str:
-    "'rejected' when the OOD score is above the card's `ood_threshold`; 'inconclusive' when the decided class's probability is below `inconclusive_below`; else 'screened'."
-    if score is not None and card.get('ood_threshold') is not None and score > card['ood_threshold']: return 'rejected'
-    if card.get('inconclusive_below') is not None and confidence < card['inconclusive_below']: return 'inconclusive'
-    return 'screened'
 
 def screen(paths, task: str = 'multiclass', model=None, progress: bool = True):
     """Classify every image under `paths`; returns (DataFrame file, prediction, status, ood_score, p_<class>...,
@@ -127,12 +121,12 @@ def explain_photo(image, out, task: str = 'multiclass', model=None) -> dict:
     img = np.asarray(im.resize((card['input_size'],) * 2, Image.BILINEAR), np.uint8)
     if card.get('ood_threshold') is not None:  # the same gate as `mpox predict`, from the same file
         _, sc = TFLiteClassifier(path).predict_with_score(img[None])
-        if sc is not None and sc[0] > card['ood_threshold']:
+        if gate_rejects(None if sc is None else sc[0], card['ood_threshold']):
             warns.append(f"{image}: not a close-up skin photo (score {sc[0]:.3f} > threshold {card['ood_threshold']:.3f}); "
                          "the heatmap explains a class that does not apply")
     with quiet_native_logs():  # TensorFlow's start-up notices; errors still arrive as exceptions
         import keras
-        model = full_model(card['backbone'], keras.models.load_model(head), pose=card['augment'] in POSE_ARMS)
+        model = full_model(card['backbone'], keras.models.load_model(head), pose=card.get('view') == 'canonical')   # what the model's backbone sees (the card says; older cards: the photo)
     cam, probs = gradcam(model, img)
     cls = card['classes']; k = int(np.argmax(probs))
     caption = f"{cls[k]} {probs[k]:.2f} | " + ' '.join(f'{c} {p:.2f}' for c, p in zip(cls, probs))

@@ -15,11 +15,13 @@ from .augment import PERTURBATIONS
 from .backbones import BACKBONES
 from .core import results_dir, task_labels
 from .experiment import head_change_views, head_inputs, load_fold_head, task_split
-from .export import TFLiteClassifier, fold_calibration, fold_model, manifest_photos, to_tflite
+from .export import fold_calibration, fold_model, manifest_photos, to_tflite
+from .model import TFLiteClassifier
 from .folds import fold_split, load_manifest
 from .grid import cluster_client, run_tasks
 from .metrics import decisions
-from .spec import MIRROR_ANSWER, RunSpec
+from .arms import arm_names
+from .spec import RunSpec
 
 # %% auto #0
 __all__ = ['FLIP_TARGETS', 'ROBUSTNESS_ARMS', 'fold_view_probs', 'robustness_table', 'robustness_views', 'answers',
@@ -51,10 +53,10 @@ def robustness_table(spec: RunSpec, perturbations=PERTURBATIONS, results=None, p
                          for k, te, yte, t, P in fold_view_probs(spec, views, results, man) for A in [answers(spec, P)] for name in perturbations])
 
 def robustness_views(spec: RunSpec, manifest: pd.DataFrame, perturbations=PERTURBATIONS, progress: bool = False) -> dict:
-    """What `spec`'s heads read for every photo as it is ('original') and under each change; for the `MIRROR_ANSWER` arms,
-    which answer with the mean over a photo and its mirror image, also for the mirror image of each ('<view>+mirror')."""
+    """What `spec`'s heads read for every photo as it is ('original') and under each change; for the arms that answer with
+    the mirror too (`Arm.mirror_answer`), which answer with the mean over a photo and its mirror image, also for the mirror image of each ('<view>+mirror')."""
     views = {'original': head_inputs(spec, manifest, progress=False), **head_change_views(spec, manifest, perturbations, progress=progress)}
-    if spec.augment in MIRROR_ANSWER:
+    if spec.arm.mirror_answer:
         flip = PERTURBATIONS['mirror']
         for v, f in {'original': None, **perturbations}.items():
             if v == 'mirror': views['mirror+mirror'] = views['original']; continue   # the mirror image of the mirror image is the photo
@@ -63,8 +65,8 @@ def robustness_views(spec: RunSpec, manifest: pd.DataFrame, perturbations=PERTUR
     return views
 
 def answers(spec: RunSpec, P: dict) -> dict:
-    "Per view, `spec`'s answer from its head's probabilities `P` for the views of `robustness_views`: for the `MIRROR_ANSWER` arms the mean over the view and its mirror image."
-    if spec.augment not in MIRROR_ANSWER: return P
+    "Per view, `spec`'s answer from its head's probabilities `P` for the views of `robustness_views`: for an arm that answers with the mirror too, the mean over the view and its mirror image."
+    if not spec.arm.mirror_answer: return P
     return {v: (p + P[f'{v}+mirror']) / 2 for v, p in P.items() if not v.endswith('+mirror')}
 
 def _flip_row(spec: RunSpec, fold: int, change: str, p0, p1, y, threshold, floor) -> dict:
@@ -136,7 +138,7 @@ def card_floors(cards) -> dict:
     "task -> the shipped model's confidence floor (`inconclusive_below`): every run of the task is judged by the rule users get."
     return {c['task']: c['inconclusive_below'] for c in cards if c.get('inconclusive_below') is not None}
 
-ROBUSTNESS_ARMS = ('probe', 'probeaug', 'probeft', 'probepose', 'probeposeaug', 'probestages', 'probestagesflip', 'probestagesaug')   # the plain probe; trained on the changes; last convolution fine-tuned on photos + mirror images; canonical view (and the changes); every stage (and the mirror at test time)
+ROBUSTNESS_ARMS = arm_names(robustness=True)   # the arms measured beside each shipped run (`Arm.robustness`)
 
 def shipped_specs(cards, results=None) -> list[RunSpec]:
     "The run each shipped model (`cards`) comes from."

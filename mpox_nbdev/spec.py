@@ -10,25 +10,16 @@ from pathlib import Path
 
 from fastcore.basics import patch
 
+from .arms import ARMS, ENSEMBLE_ARMS, PAPER_ARMS, Arm, arm
 from .backbones import BACKBONES
 from .core import ALL_TASKS, cache_dir, results_dir, task_classes
 from .pose import CANONICAL_VIEW
 
 # %% auto #0
-__all__ = ['AUGMENTS', 'SEARCHES', 'PROBES', 'MIRROR_ANSWER', 'POSE_ARMS', 'ARMS', 'GRID_ARMS', 'ENSEMBLES', 'ENSEMBLE_ARMS',
-           'CHANGE_WEIGHT', 'GAN_STEPS', 'HEAD_SEEDING', 'RunSpec']
+__all__ = ['ENSEMBLES', 'GAN_STEPS', 'HEAD_SEEDING', 'RunSpec']
 
 # %% ../nbs/07a_spec.ipynb #5bec0006
-AUGMENTS = ('noaug', 'aug', 'gan')      # Hyperband head; augmentation arms
-SEARCHES = ('hbplus',)                  # a better Hyperband head search
-PROBES = ('probe', 'probecv', 'probeaug', 'probetta', 'probeft', 'probepose', 'probeposeaug', 'probestages', 'probestagesflip', 'probestagesaug')  # linear probe; probeaug: trained on everyday photo changes too; probeft: + the last convolution fine-tuned; probestages: on every stage's pooled output too
-MIRROR_ANSWER = ('probetta', 'probestagesflip')  # answer with the mean over the photo and its mirror image
-POSE_ARMS = ('probepose', 'probeposeaug')  # each photo in its canonical view, pose and exposure (06a_pose), trained on all eight poses (probeposeaug: and the everyday changes)
-ARMS = AUGMENTS + SEARCHES + PROBES
-GRID_ARMS = ('noaug', 'aug', *SEARCHES, *PROBES)
 ENSEMBLES = {'LiteEnsemble': ('EfficientNetLite0', 'EfficientNetLite1', 'EfficientNetLite2')}
-ENSEMBLE_ARMS = ('probe', 'probetta', 'probeft', 'probestages', 'probestagesflip', 'probestagesaug')
-CHANGE_WEIGHT = {'probestagesaug': 0.3}   # an arm whose changed training copies weigh less than a photo: that weight (its standardisation: the photos')
 GAN_STEPS = 900
 
 @dataclass(frozen=True)
@@ -36,7 +27,7 @@ class RunSpec:
     "Everything that decides one run's numbers. Frozen: a run cannot change its own settings half-way."
     backbone: str = 'EfficientNetLite0'  # a name from `BACKBONES`
     task: str = 'multiclass'             # 'binary', 'multiclass' or 'mpox_healthy'
-    augment: str = 'noaug'               # the arm: one of `ARMS`
+    augment: str = PAPER_ARMS[0]         # the arm: a name of `ARMS` (06b_arms)
     max_epochs: int = 6                  # Hyperband: max epochs of a trial (6 with factor 3: 10 trials a fold)
     factor: int = 3                      # Hyperband reduction factor
     seed: int = 0                        # folds, search, initialisation
@@ -45,14 +36,16 @@ class RunSpec:
 
     def __post_init__(self):
         if self.backbone not in {**BACKBONES, **ENSEMBLES}: raise ValueError(f"backbone must be one of {sorted({**BACKBONES, **ENSEMBLES})}, not {self.backbone!r}")
-        if self.backbone in ENSEMBLES and self.augment not in ENSEMBLE_ARMS: raise ValueError(f"an ensemble's arm must be one of {ENSEMBLE_ARMS}, not {self.augment!r}")
         if self.task not in ALL_TASKS: raise ValueError(f"task must be one of {ALL_TASKS}, not {self.task!r}")
-        if self.augment not in ARMS: raise ValueError(f"augment (the arm) must be one of {ARMS}, not {self.augment!r}")
+        a = arm(self.augment)   # an unknown arm fails here, naming the arms there are
+        if self.backbone in ENSEMBLES and not a.ensemble: raise ValueError(f"an ensemble's arm must be one of {ENSEMBLE_ARMS}, not {self.augment!r}")
         if int(self.max_epochs) < 1 or int(self.factor) < 2: raise ValueError(f"need max_epochs >= 1 and factor >= 2, not {self.max_epochs}, {self.factor}")
         if not float(self.gan_ratio) > 0 or int(self.gan_steps) < 1: raise ValueError(f"need gan_ratio > 0 and gan_steps >= 1, not {self.gan_ratio}, {self.gan_steps}")
         for f, t in (('max_epochs', int), ('factor', int), ('seed', int), ('gan_ratio', float), ('gan_steps', int)):
             object.__setattr__(self, f, t(getattr(self, f)))  # papermill and the CLI hand over strings and numpy scalars
 
+    @property
+    def arm(self) -> Arm: return ARMS[self.augment]
     @property
     def classes(self) -> list[str]: return task_classes(self.task)
     @property
@@ -68,9 +61,9 @@ HEAD_SEEDING = 'built-values'   # a searched head's seed: from the hyper-paramet
 @patch
 def params(self: RunSpec, **extra) -> dict:
     "The settings a run records in run.json and its fold files (`extra`, e.g. manifest_md5, right after the seed)."
-    gan = dict(gan_ratio=self.gan_ratio, gan_steps=self.gan_steps) if self.augment == 'gan' else {}
-    seeding = {} if self.augment in PROBES else dict(head_seeding=HEAD_SEEDING)
-    view = dict(view=CANONICAL_VIEW) if self.augment in POSE_ARMS else {}   # what a pose arm's backbone sees (06a_pose): a new view makes its runs stale
+    gan = dict(gan_ratio=self.gan_ratio, gan_steps=self.gan_steps) if self.arm.copies == 'generated' else {}
+    seeding = {} if self.arm.probe else dict(head_seeding=HEAD_SEEDING)
+    view = dict(view=CANONICAL_VIEW) if self.arm.pose else {}   # what a pose arm's backbone sees (06a_pose): a new view makes its runs stale
     return dict(backbone=self.backbone, task=self.task, augment=self.augment, max_epochs=self.max_epochs,
                 factor=self.factor, seed=self.seed, **extra, **gan, **seeding, **view)
 
@@ -96,14 +89,19 @@ def results_dir(self: RunSpec, results=None) -> Path:
     return Path(results or results_dir())/self.task/self.backbone/self.augment
 
 @patch
+def rows(self: RunSpec, table):
+    "The rows of `table` (a frame with `task, backbone, augment` columns, as the results' long tables have) that belong to this run."
+    return table.merge(type(table)([{'task': self.task, 'backbone': self.backbone, 'augment': self.augment}]))
+
+@patch
 def tuner_dir(self: RunSpec, fold: int, data_id: str) -> Path:
     "Fold `fold`'s keras-tuner project."
     name = f'fold{fold}-e{self.max_epochs}-f{self.factor}-s{self.seed}-{data_id}'
-    if self.augment == 'gan': name += f'-r{self.gan_ratio}-n{self.gan_steps}'
+    if self.arm.copies == 'generated': name += f'-r{self.gan_ratio}-n{self.gan_steps}'
     return cache_dir()/'tuner'/self.task/self.backbone/self.augment/name
 
 @patch
 def head_path(self: RunSpec, fold: int, data_id: str) -> Path:
     "Where fold `fold`'s chosen head is kept (cache only, never committed)."
-    view = f'-{CANONICAL_VIEW}' if self.augment in POSE_ARMS else ''   # a head of an earlier view is never read back
+    view = f'-{CANONICAL_VIEW}' if self.arm.pose else ''   # a head of an earlier view is never read back
     return cache_dir()/'heads'/self.task/self.backbone/self.augment/f'fold{fold}-{data_id}{view}.keras'

@@ -9,13 +9,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .arms import ARMS, BASELINE, PAPER_ARMS, arm_names, arm_order, of_arms
 from .core import results_dir
 from .metrics import ece_interval, expected_calibration_error, prediction_arrays
 
 # %% auto #0
-__all__ = ['METRICS', 'PAPER_ARMS', 'AUGMENT_ORDER', 'PAPER_ACCURACY', 'ARM_NAMES', 'load_folds', 'ranked_runs', 'best_runs',
-           'best_run', 'shapiro', 'compare_backbones', 'augmentation_test', 'against_probe', 'calibration_table',
-           'run_statistics', 'summary_table']
+__all__ = ['METRICS', 'AUGMENT_ORDER', 'PAPER_ACCURACY', 'ARM_NAMES', 'load_folds', 'ranked_runs', 'best_runs', 'best_run',
+           'shapiro', 'compare_backbones', 'augmentation_test', 'against_probe', 'calibration_table', 'run_statistics',
+           'summary_table']
 
 # %% ../nbs/09_stats.ipynb #12ea6034
 METRICS = ['accuracy', 'sensitivity', 'specificity', 'f1']
@@ -34,12 +35,10 @@ def load_folds(results=None) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 # %% ../nbs/09_stats.ipynb #5a700003
-PAPER_ARMS = ('noaug', 'aug')
-
 def ranked_runs(results=None, augments=PAPER_ARMS, folds: pd.DataFrame | None = None) -> pd.DataFrame:
     "Every run (task, backbone, augment) among `augments` (None: every arm) with its mean metrics, best first within each task."
     f = load_folds(results) if folds is None else folds
-    if augments is not None: f = f[f.augment.isin(augments)]
+    if augments is not None: f = of_arms(f, augments)
     m = f.groupby(['task', 'backbone', 'augment'])[METRICS].mean().reset_index()
     m['tie'] = m.accuracy.round(4)  # fold accuracies are stored to 6 digits: equal counts of correct images must tie
     m = m.sort_values(['task', 'tie', 'f1', 'backbone', 'augment'], ascending=[True, False, False, True, True])
@@ -63,9 +62,9 @@ def shapiro(x) -> tuple[float, float, bool]:
     r = _pg().normality(x).iloc[0]
     return float(r.W), float(r.pval), bool(r.pval > 0.05)
 
-def compare_backbones(folds: pd.DataFrame, task: str, augment: str = 'noaug', dv: str = 'accuracy') -> dict:
+def compare_backbones(folds: pd.DataFrame, task: str, augment: str = PAPER_ARMS[0], dv: str = 'accuracy') -> dict:
     "Shapiro per backbone, RM-ANOVA (subject=fold), Tukey HSD and paired Holm tests, as DataFrames."
-    d = folds[(folds.task == task) & (folds.augment == augment)][['backbone', 'fold', dv]]
+    d = of_arms(folds[folds.task == task], augment)[['backbone', 'fold', dv]]
     norm = pd.DataFrame([{'task': task, 'augment': augment, 'backbone': b, **dict(zip(['W', 'pval', 'normal'], shapiro(g[dv])))}
                          for b, g in d.groupby('backbone')])
     tag = lambda df: df.assign(task=task, augment=augment)[['task', 'augment', *df.columns]]
@@ -77,7 +76,7 @@ def compare_backbones(folds: pd.DataFrame, task: str, augment: str = 'noaug', dv
     return out
 
 # %% ../nbs/09_stats.ipynb #63c4daaa
-def augmentation_test(a, b, alpha: float = 0.05, names=('noaug', 'aug')) -> dict:
+def augmentation_test(a, b, alpha: float = 0.05, names=PAPER_ARMS) -> dict:
     "Choose and run the paper's test for two runs' fold accuracies (`a` e.g. noaug, `b` e.g. aug); returns the test, why, statistic and p."
     x, y = np.asarray(a, float), np.asarray(b, float)
     _, px, nx = shapiro(x); _, py, ny = shapiro(y)
@@ -96,14 +95,13 @@ def augmentation_test(a, b, alpha: float = 0.05, names=('noaug', 'aug')) -> dict
             'statistic': float(u['U_val']), 'p_val': float(u['p_val'])}
 
 # %% ../nbs/09_stats.ipynb #5a91287d
-def against_probe(folds: pd.DataFrame, dv: str = 'accuracy', probe: str = 'probe') -> pd.DataFrame:
+def against_probe(folds: pd.DataFrame, dv: str = 'accuracy', probe: str = BASELINE) -> pd.DataFrame:
     "Each arm vs the linear probe of the same task and backbone, paired by fold: mean difference, paired t and Wilcoxon p."
     rows = []
     for (task, b), g in folds.groupby(['task', 'backbone']):
-        if probe not in set(g.augment): continue
-        p = g[g.augment == probe].set_index('fold')[dv]
-        for arm in sorted(set(g.augment) - {probe}):
-            a = g[g.augment == arm].set_index('fold')[dv]
+        runs = {a: d.set_index('fold')[dv] for a, d in g.groupby('augment')}   # arm -> its fold metric
+        if (p := runs.pop(probe, None)) is None: continue
+        for arm, a in sorted(runs.items()):
             k = sorted(set(a.index) & set(p.index)); d = a[k].to_numpy() - p[k].to_numpy()
             t = _pg().ttest(a[k].to_numpy(), p[k].to_numpy(), paired=True).iloc[0] if np.ptp(d) > 0 else None
             w = _pg().wilcoxon(a[k].to_numpy(), p[k].to_numpy()).iloc[0] if np.any(d != 0) else None
@@ -127,7 +125,7 @@ def calibration_table(results=None, bins: int = 10) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 # %% ../nbs/09_stats.ipynb #5a91287a
-AUGMENT_ORDER = ('noaug', 'aug', 'gan')
+AUGMENT_ORDER = arm_names(role='paper')   # the arms the paper's tests compare, in their order
 
 def run_statistics(results=None, out=None) -> dict:
     "Compute every test from the folds.csv files and write results/stats/*.csv; return the tables."
@@ -135,17 +133,17 @@ def run_statistics(results=None, out=None) -> dict:
     folds = load_folds(results)
     acc = {k: [] for k in ('normality', 'anova_rm', 'tukey', 'paired')}
     for task in sorted(folds.task.unique()):
-        for k, v in compare_backbones(folds, task, 'noaug').items(): acc[k].append(v)
+        for k, v in compare_backbones(folds, task, PAPER_ARMS[0]).items(): acc[k].append(v)
     aug, modes = [], []
     for (task, b), g in folds.groupby(['task', 'backbone']):
-        have = [m for m in AUGMENT_ORDER if m in set(g.augment)]
+        have = [m for m in AUGMENT_ORDER if len(of_arms(g, m))]
         for i, m1 in enumerate(have):
             for m2 in have[i + 1:]:
                 aug.append({'task': task, 'backbone': b, 'comparison': f'{m1} vs {m2}',
-                            **augmentation_test(g[g.augment == m1].sort_values('fold').accuracy,
-                                                g[g.augment == m2].sort_values('fold').accuracy, names=(m1, m2))})
+                            **augmentation_test(of_arms(g, m1).sort_values('fold').accuracy,
+                                                of_arms(g, m2).sort_values('fold').accuracy, names=(m1, m2))})
         if len(have) >= 3 and g.fold.nunique() >= 3:   # RM-ANOVA of three modes needs three folds (a two-fold smoke run has none)
-            modes.append(_pg().rm_anova(g[g.augment.isin(have)], dv='accuracy', within='augment', subject='fold', detailed=False)
+            modes.append(_pg().rm_anova(of_arms(g, have), dv='accuracy', within='augment', subject='fold', detailed=False)
                          .assign(task=task, backbone=b, modes=' '.join(have)))
     tables = {k: pd.concat(v, ignore_index=True) for k, v in acc.items() if v}
     tables['augmentation'] = pd.DataFrame(aug)
@@ -162,14 +160,7 @@ PAPER_ACCURACY = {  # Campana et al. 2023, mean 10-fold accuracy on MCSI (PAPER.
     'NASNetMobile': (.811, .835, .464, .504), 'MobileNetV3Small': (.930, .921, .846, .859),
     'MobileNetV3Large': (.930, .930, .882, .866)}
 
-ARM_NAMES = {'noaug': "Hyperband head (the paper's search)", 'aug': "Hyperband head + augmentation (the paper's search)",
-             'gan': 'Hyperband head + GAN images', 'hbplus': 'Hyperband head, better search space',
-             'probe': 'linear probe', 'probecv': 'linear probe, inner CV', 'probeaug': 'linear probe + everyday changes',
-             'probetta': 'linear probe + mirror (train and test)',
-             'probeft': 'linear probe + last convolution fine-tuned', 'probepose': 'linear probe, canonical view',
-             'probeposeaug': 'linear probe, canonical view + everyday changes', 'probestages': 'linear probe on every stage',
-             'probestagesflip': 'linear probe on every stage + mirror (test)',
-             'probestagesaug': 'linear probe on every stage + everyday changes'}
+ARM_NAMES = {n: a.label for n, a in ARMS.items()}   # each arm as readers see it (06b_arms)
 
 def summary_table(folds: pd.DataFrame, task: str) -> pd.DataFrame:
     "One row per backbone × arm of `task`: mean ± std of each metric over the folds; then the paper's MCSI accuracies as rows of their own."
@@ -178,12 +169,11 @@ def summary_table(folds: pd.DataFrame, task: str) -> pd.DataFrame:
     m, s = g.mean(), g.std()
     tab = pd.DataFrame({c.capitalize() if c != 'f1' else 'F1': [f'{a:.3f} ± {b:.3f}' for a, b in zip(m[c], s[c])] for c in METRICS},
                        index=m.index).reset_index()
-    order = {a: i for i, a in enumerate(ARM_NAMES)}
-    tab = tab.sort_values(['backbone', 'augment'], key=lambda c: c.map(order) if c.name == 'augment' else c, ignore_index=True)
+    tab = tab.sort_values(['backbone', 'augment'], key=lambda c: arm_order(c) if c.name == 'augment' else c, ignore_index=True)
     tab.insert(0, 'Data', 'OCSI'); tab['Arm'] = tab.pop('augment').map(lambda a: ARM_NAMES.get(a, a))
     tab = tab.rename(columns={'backbone': 'Backbone'})[['Data', 'Backbone', 'Arm', 'Accuracy', 'Sensitivity', 'Specificity', 'F1']]
     if task not in ('binary', 'multiclass'): return tab  # the paper has no numbers for other tasks
     col = 0 if task == 'binary' else 2
     paper = pd.DataFrame([{'Data': 'MCSI (paper)', 'Backbone': k, 'Arm': ARM_NAMES[a], 'Accuracy': f'{v[col + i]:.3f}'}
-                          for k, v in PAPER_ACCURACY.items() for i, a in enumerate(('noaug', 'aug'))])
+                          for k, v in PAPER_ACCURACY.items() for i, a in enumerate(PAPER_ARMS)])
     return pd.concat([tab, paper], ignore_index=True).fillna('—')

@@ -10,7 +10,7 @@ from pathlib import Path
 from .core import project_root
 
 # %% auto #0
-__all__ = ['import_graph', 'find_cycles', 'module_layers', 'plot_import_graph']
+__all__ = ['import_graph', 'find_cycles', 'module_layers', 'plot_import_graph', 'arm_comparisons']
 
 # %% ../nbs/99_structure.ipynb #57a00005
 def import_graph(package_dir=None, name: str = 'mpox_nbdev') -> dict[str, set[str]]:
@@ -66,3 +66,27 @@ def plot_import_graph(graph: dict[str, set[str]] | None = None):
     ax.set_xlim(-.02, 1.02); ax.set_ylim(-.6, max(rows) + .6); ax.axis('off')
     ax.set_title(f'mpox_nbdev: {len(graph)} modules, {sum(map(len, graph.values()))} imports, no cycle (arrows point to what a module imports)', fontsize=9)
     return fig
+
+# %% ../nbs/99_structure.ipynb #210fa548
+def _about_arm(n, names) -> bool:
+    "Whether expression `n` is an arm's name as a string, an `augment` value, or a collection holding one."
+    if isinstance(n, ast.Constant): return n.value in names
+    if isinstance(n, ast.Attribute): return n.attr == 'augment'
+    if isinstance(n, ast.Subscript): return isinstance(n.slice, ast.Constant) and n.slice.value == 'augment'
+    if isinstance(n, ast.Name): return n.id == 'augment'
+    if isinstance(n, (ast.Tuple, ast.List, ast.Set)): return any(_about_arm(e, names) for e in n.elts)
+    return False
+
+def arm_comparisons(package_dir=None, home: str = 'arms', name: str = 'mpox_nbdev') -> list[str]:
+    "`module:line: code` of every comparison involving an arm outside the module that declares them (`home`)."
+    from mpox_nbdev.arms import ARMS
+    names, out = set(ARMS), []
+    for p in sorted(Path(package_dir or project_root()/name).glob('*.py')):
+        if p.stem in (home, '_modidx'): continue
+        for n in ast.walk(ast.parse(p.read_text())):
+            cmp = isinstance(n, ast.Compare) and any(isinstance(o, (ast.Eq, ast.NotEq, ast.In, ast.NotIn)) for o in n.ops) and \
+                  any(_about_arm(e, names) for e in (n.left, *n.comparators))
+            isin = isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == 'isin' and _about_arm(n.func.value, names)
+            query = isinstance(n, ast.Constant) and isinstance(n.value, str) and any(f'augment {o}' in n.value for o in ('==', '!=', 'in '))
+            if cmp or isin or query: out.append(f'{p.stem}:{n.lineno}: {ast.unparse(n)[:90]}')
+    return out

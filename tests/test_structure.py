@@ -87,3 +87,45 @@ def test_notebooks_leave_the_environment_as_they_found_it():
             if re.search(r"os\.environ\[[^\]]+\]\s*=(?!=)|del os\.environ|os\.environ\.pop\(", src) and 'def env_vars' not in src:
                 bad.append(nb.name)
     assert bad == []
+
+
+def test_only_the_arms_module_names_the_arms():
+    "An arm is declared once (06b_arms); every other module asks its record's fields and never compares its name."
+    from mpox_nbdev.structure import arm_comparisons
+    assert arm_comparisons(ROOT / 'mpox_nbdev') == []
+
+
+def test_the_runtime_path_imports_nothing_that_trains():
+    "What every user runs (`predict`, `web`: the CLI's predict and explain, the book's page) reaches no training, search or shipping module."
+    from mpox_nbdev.structure import import_graph
+    graph = import_graph(ROOT / 'mpox_nbdev')
+    def reach(m, seen=None):
+        seen = set() if seen is None else seen
+        for d in graph[m] - seen: seen.add(d); reach(d, seen)
+        return seen
+    for m in ('predict', 'web'):
+        assert reach(m) & {'tuning', 'grid', 'experiment', 'gan', 'gan_arm', 'mobile', 'export', 'arms', 'spec'} == set(), (m, sorted(reach(m)))
+
+
+def test_the_library_reads_nothing_from_bench():
+    "bench/ holds benchmarks that call the library, never data the library decides by."
+    hits = [f'{p.name}:{i}' for p in (ROOT / 'mpox_nbdev').glob('*.py') for i, l in enumerate(p.read_text().splitlines(), 1)
+            if re.search(r"""['"/]bench/""", l)]
+    assert hits == [], hits
+
+
+def test_search_defaults_live_in_the_run_spec():
+    "The template's parameters, the CLI's defaults and Hyperband's are RunSpec's defaults: one place for each setting."
+    import inspect
+    from mpox_nbdev.spec import RunSpec
+    from mpox_nbdev.tuning import hyperband_search
+    spec = RunSpec().fields()
+    nb = json.loads((ROOT / 'nbs' / 'experiment.ipynb').read_text())
+    cell = next(c for c in nb['cells'] if 'parameters' in c.get('metadata', {}).get('tags', []))
+    ns = {}; exec(''.join(cell['source']), ns)
+    assert {k: ns[k] for k in spec} == spec
+    hb = inspect.signature(hyperband_search).parameters
+    assert (hb['max_epochs'].default, hb['factor'].default) == (spec['max_epochs'], spec['factor'])
+    src = (ROOT / 'mpox_nbdev' / 'cli.py').read_text()
+    for k in ('seed', 'max_epochs', 'factor', 'gan_ratio', 'gan_steps'):
+        assert f'= RunSpec().{k},' in src, k
