@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
 
+from .ablations import write_ablations
 from .audit import write_audit
 from .compare import TOLERANCE, compare_trees, write_reproduction
 from .core import TASKS, MpoxError, cache_dir, env_vars, models_dir, project_root, results_dir
@@ -86,6 +87,7 @@ def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=G
         stage('robustness', write_robustness(robustness_specs(mob['cards'], results), results, card_floors(mob['cards']), shipped_specs(mob['cards'], results), scheduler))
         stage('fig9', write_fig9('multiclass', results))
         stage('audit', write_audit(results))
+    write_ablations(results)   # the ablation table (09c_ablations), from the runs, flips and Table 4 just made
     bar.close()
     return out
 
