@@ -10,9 +10,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .arms import ABLATIONS, SHIPPED, arm
+from .arms import ABLATIONS, arm
 from .core import TASKS, models_dir, project_root, results_dir
 from .spec import RunSpec
+from .stats import load_folds
 
 # %% auto #0
 __all__ = ['run_commit', 'ablation_row', 'ablation_table', 'write_ablations']
@@ -26,43 +27,38 @@ def run_commit(spec: RunSpec) -> str:
     return out.stdout.strip() if out.returncode == 0 else ''
 
 # %% ../nbs/09c_ablations.ipynb #a5fc7899
-def _mean_flips(results: Path) -> pd.Series:
-    "Mean decision-flip rate over the everyday changes, per (task, backbone, augment), from results/robustness/summary.csv."
-    p = results/'robustness'/'summary.csv'
-    if not p.exists(): return pd.Series(dtype=float)
-    return pd.read_csv(p).groupby(['task', 'backbone', 'augment']).flip_rate.mean()
+def _tables(results: Path) -> dict:
+    """What every row reads, read once: per run (task, backbone, augment) its mean 10-fold accuracy and Mpox sensitivity (at the
+    operating point where the run has one), its mean flip rate over the everyday changes, its full-int8 size in Table 4; the cards."""
+    f = load_folds(results)
+    f = f.assign(sens=f.op_sensitivity.fillna(f.sensitivity) if 'op_sensitivity' in f else f.sensitivity)
+    read = lambda p, **kw: pd.read_csv(p, **kw) if p.exists() else None
+    flips, q = read(results/'robustness'/'summary.csv'), read(results/'mobile'/'quantization.csv')
+    return {'runs': f.groupby(['task', 'backbone', 'augment'])[['accuracy', 'sens']].mean(),
+            'flips': flips.groupby(['task', 'backbone', 'augment']).flip_rate.mean() if flips is not None else pd.Series(dtype=float),
+            'int8_mb': q[q.variant == 'full_int8'].set_index(['task', 'backbone', 'augment']).size_mb if q is not None else pd.Series(dtype=float),
+            'cards': {t: json.loads((models_dir()/f'{t}.json').read_text()) for t in TASKS}}
 
-def _run_metrics(spec: RunSpec, results: Path) -> dict:
-    "Mean 10-fold accuracy and Mpox sensitivity (at the operating point where the run has one) of a committed run."
-    f = pd.read_csv(spec.results_dir(results)/'folds.csv')
-    sens = f.op_sensitivity if 'op_sensitivity' in f else f.sensitivity
-    return {'accuracy': float(f.accuracy.mean()), 'sensitivity': float(sens.mean())}
-
-def ablation_row(name: str, task: str, results=None, commits: bool = True) -> dict:
-    "The ablation table's row for arm `name` on `task`, beside the shipped model's run."
-    results = Path(results or results_dir()); card = json.loads((models_dir()/f'{task}.json').read_text())
-    a, shipped = arm(name), RunSpec.of_run(card['backbone'], task, card['augment'], results)
-    spec = RunSpec.of_run(card['backbone'], task, name, results)
-    m, s, flips = _run_metrics(spec, results), _run_metrics(shipped, results), _mean_flips(results)
-    q = results/'mobile'/'quantization.csv'; q = spec.rows(pd.read_csv(q)) if q.exists() else pd.DataFrame(columns=['variant'])
-    size = q[q.variant == 'full_int8'].size_mb
-    return {'arm': name, 'task': task, 'backbone': spec.backbone, 'changes': a.label, **m,
-            'accuracy_vs_shipped_pts': 100 * (m['accuracy'] - s['accuracy']), 'sensitivity_vs_shipped': m['sensitivity'] - s['sensitivity'],
-            'mean_flip_rate': flips.get((task, spec.backbone, name), np.nan), 'shipped_mean_flip_rate': flips.get((task, shipped.backbone, shipped.augment), np.nan),
-            'backbone_passes': 2 if a.mirror_answer else 1, 'size_mb_int8': float(size.iloc[0]) if len(size) else np.nan,
-            'why_not_shipped': a.not_shipped or ('less accurate on the folds than the shipped run' if m['accuracy'] < s['accuracy'] - 1e-9 else
+def ablation_row(name: str, task: str, results=None, commits: bool = True, tables: dict | None = None) -> dict:
+    "The ablation table's row for arm `name` on `task`, beside the shipped model's run (`tables`: `_tables(results)`, read here when not given)."
+    results = Path(results or results_dir()); T = tables or _tables(results)
+    card, a = T['cards'][task], arm(name)
+    run, shipped = (task, card['backbone'], name), (task, card['backbone'], card['augment'])
+    m, s = T['runs'].loc[run], T['runs'].loc[shipped]
+    return {'arm': name, 'task': task, 'backbone': card['backbone'], 'changes': a.label, 'accuracy': m.accuracy, 'sensitivity': m.sens,
+            'accuracy_vs_shipped_pts': 100 * (m.accuracy - s.accuracy), 'sensitivity_vs_shipped': m.sens - s.sens,
+            'mean_flip_rate': T['flips'].get(run, np.nan), 'shipped_mean_flip_rate': T['flips'].get(shipped, np.nan),
+            'backbone_passes': 2 if a.mirror_answer else 1, 'size_mb_int8': T['int8_mb'].get(run, np.nan),
+            'why_not_shipped': a.not_shipped or ('less accurate on the folds than the shipped run' if m.accuracy < s.accuracy - 1e-9 else
                                                  'not chosen: what ships is chosen by photos of sources the model never saw, not by these folds'),
-            'commit': run_commit(spec) if commits else ''}
+            'commit': run_commit(RunSpec(card['backbone'], task, name)) if commits else ''}
 
 # %% ../nbs/09c_ablations.ipynb #7883ac76
 def ablation_table(results=None, tasks=TASKS, commits: bool = True) -> pd.DataFrame:
     "One row per ablation arm (`ABLATIONS`) and task whose run is in `results`."
-    results = Path(results or results_dir()); rows = []
-    for t in tasks:
-        card = json.loads((models_dir()/f'{t}.json').read_text())
-        rows += [ablation_row(n, t, results, commits) for n in ABLATIONS
-                 if (RunSpec(card['backbone'], t, n).results_dir(results)/'run.json').exists()]
-    return pd.DataFrame(rows)
+    results = Path(results or results_dir()); T = _tables(results)
+    return pd.DataFrame([ablation_row(n, t, results, commits, T) for t in tasks for n in ABLATIONS
+                         if (t, T['cards'][t]['backbone'], n) in T['runs'].index])
 
 def write_ablations(results=None, commits: bool = True) -> pd.DataFrame:
     "`ablation_table` written to results/ablations.csv (nothing is written when `results` holds no ablation run)."

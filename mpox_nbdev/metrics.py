@@ -83,8 +83,8 @@ def prediction_arrays(preds: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list
 # %% ../nbs/08_metrics.ipynb #d7356267
 def gate_rejects(score, threshold: float | None):
     "Whether the gate rejects a photo (or each of an array of them): its score above `threshold` (the card's `ood_threshold`)."
-    if score is None or threshold is None: return False if np.ndim(score) == 0 else np.zeros(np.shape(score), bool)
-    return np.asarray(score, float) > threshold if np.ndim(score) else float(score) > threshold
+    if score is None or threshold is None: return np.zeros(np.shape(score), bool) if np.ndim(score) else False
+    return np.asarray(score, float) > threshold
 
 def verdict(confidence: float, score: float | None, card: dict) -> str:
     "'rejected' when the gate rejects the photo (`gate_rejects`); 'inconclusive' when the decided class's probability is below `inconclusive_below`; else 'screened'."

@@ -24,7 +24,7 @@ from .images import load_array, load_image, parse_crop
 from .metrics import confidence_floor, decisions, gate_rejects, prediction_arrays, threshold_for_sensitivity, verdict_rates
 from .ood import chosen_gate, evaluation_pictures, far_ood_pictures, gate_layer
 from .robustness import robustness_table, summarise_robustness
-from .arms import ARMS
+from .arms import ARMS, arm_names
 from .spec import ENSEMBLES, RunSpec
 from .stats import best_runs, calibration_table, load_folds, ranked_runs
 
@@ -157,7 +157,7 @@ def shipping_candidates(task: str, budgets: pd.DataFrame, results=None) -> list[
     ok = set(budgets[budgets.fits].backbone)
     if not ok: raise ValueError(f'no backbone fits {PHONE_LIMITS}: {budgets.to_dict("records")}')
     f = load_folds(results); f = f[(f.task == task) & f.backbone.isin(ok)]
-    m = ranked_runs(folds=f, augments=[n for n, a in ARMS.items() if not a.not_shipped])
+    m = ranked_runs(folds=f, augments=arm_names(not_shipped=''))
     return list(zip(m.backbone, m.augment))
 
 STEADY_PTS = PHONE_LIMITS['change_pts']   # a run at most this many points less accurate than the chosen one counts as equally accurate
