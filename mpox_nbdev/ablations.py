@@ -16,27 +16,30 @@ from .spec import RunSpec
 from .stats import load_folds
 
 # %% auto #0
-__all__ = ['run_commit', 'ablation_row', 'ablation_table', 'write_ablations']
+__all__ = ['ABLATION_TABLE', 'run_commit', 'ablation_row', 'ablation_table', 'write_ablations']
 
 # %% ../nbs/09c_ablations.ipynb #fae00f95
 def run_commit(spec: RunSpec) -> str:
     "Short hash of the commit that last changed the committed `folds.csv` of `spec`'s run ('' outside a git checkout or for a run never committed)."
-    rel = spec.results_dir(Path('results'))/'folds.csv'
-    try: out = subprocess.run(['git', 'log', '-1', '--format=%h', '--', str(rel)], cwd=project_root(), capture_output=True, text=True, timeout=30)
+    rel = spec.results_dir(Path('results'))/'folds.csv'   # followed through renames: a move is not a new number
+    cmd = ['git', 'log', '-1', '--follow', '--diff-filter=AM', '--format=%h', '--', str(rel)]
+    try: out = subprocess.run(cmd, cwd=project_root(), capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.SubprocessError): return ''
     return out.stdout.strip() if out.returncode == 0 else ''
 
 # %% ../nbs/09c_ablations.ipynb #a5fc7899
+ABLATION_TABLE = 'ablations/table.csv'   # under the results tree
+
 def _tables(results: Path) -> dict:
-    """What every row reads, read once: per run (task, backbone, augment) its mean 10-fold accuracy and Mpox sensitivity (at the
-    operating point where the run has one), its mean flip rate over the everyday changes, its full-int8 size in Table 4; the cards."""
-    f = load_folds(results)
+    """What every row reads, read once, from the main tree and the ablations' (`results/ablations/`): per run (task, backbone,
+    augment) its mean 10-fold accuracy and Mpox sensitivity (at the operating point where the run has one) and its mean flip
+    rate over the everyday changes; the cards."""
+    trees = [d for d in (results, results/'ablations') if d.is_dir()]
+    f = pd.concat([load_folds(d) for d in trees], ignore_index=True)
     f = f.assign(sens=f.op_sensitivity.fillna(f.sensitivity) if 'op_sensitivity' in f else f.sensitivity)
-    read = lambda p, **kw: pd.read_csv(p, **kw) if p.exists() else None
-    flips, q = read(results/'robustness'/'summary.csv'), read(results/'mobile'/'quantization.csv')
+    flips = pd.concat([pd.read_csv(d/'robustness'/'summary.csv') for d in trees if (d/'robustness'/'summary.csv').exists()])
     return {'runs': f.groupby(['task', 'backbone', 'augment'])[['accuracy', 'sens']].mean(),
-            'flips': flips.groupby(['task', 'backbone', 'augment']).flip_rate.mean() if flips is not None else pd.Series(dtype=float),
-            'int8_mb': q[q.variant == 'full_int8'].set_index(['task', 'backbone', 'augment']).size_mb if q is not None else pd.Series(dtype=float),
+            'flips': flips.groupby(['task', 'backbone', 'augment']).flip_rate.mean(),
             'cards': {t: json.loads((models_dir()/f'{t}.json').read_text()) for t in TASKS}}
 
 def ablation_row(name: str, task: str, results=None, commits: bool = True, tables: dict | None = None) -> dict:
@@ -48,7 +51,7 @@ def ablation_row(name: str, task: str, results=None, commits: bool = True, table
     return {'arm': name, 'task': task, 'backbone': card['backbone'], 'changes': a.label, 'accuracy': m.accuracy, 'sensitivity': m.sens,
             'accuracy_vs_shipped_pts': 100 * (m.accuracy - s.accuracy), 'sensitivity_vs_shipped': m.sens - s.sens,
             'mean_flip_rate': T['flips'].get(run, np.nan), 'shipped_mean_flip_rate': T['flips'].get(shipped, np.nan),
-            'backbone_passes': 2 if a.mirror_answer else 1, 'size_mb_int8': T['int8_mb'].get(run, np.nan),
+            'backbone_passes': 2 if a.mirror_answer else 1,
             'why_not_shipped': a.not_shipped or ('less accurate on the folds than the shipped run' if m.accuracy < s.accuracy - 1e-9 else
                                                  'not chosen: what ships is chosen by photos of sources the model never saw, not by these folds'),
             'commit': run_commit(RunSpec(card['backbone'], task, name)) if commits else ''}
@@ -61,7 +64,7 @@ def ablation_table(results=None, tasks=TASKS, commits: bool = True) -> pd.DataFr
                          if (t, T['cards'][t]['backbone'], n) in T['runs'].index])
 
 def write_ablations(results=None, commits: bool = True) -> pd.DataFrame:
-    "`ablation_table` written to results/ablations.csv (nothing is written when `results` holds no ablation run)."
+    "`ablation_table` written to `ABLATION_TABLE` (nothing is written when `results` holds no ablation run)."
     t = ablation_table(results, commits=commits)
-    if len(t): t.to_csv(Path(results or results_dir())/'ablations.csv', index=False, float_format='%.6g', lineterminator='\n')
+    if len(t): t.to_csv(Path(results or results_dir())/ABLATION_TABLE, index=False, float_format='%.6g', lineterminator='\n')
     return t

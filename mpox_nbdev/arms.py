@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 # %% auto #0
 __all__ = ['ROLES', 'ARMS', 'PAPER_ARMS', 'GAN_ARM', 'BASELINE', 'SHIPPED', 'MAIN_ARMS', 'ABLATIONS', 'GRID_ARMS',
-           'ENSEMBLE_ARMS', 'Arm', 'arm', 'arm_names', 'of_arms', 'arm_order', 'arms_help']
+           'ABLATION_GRID', 'ENSEMBLE_ARMS', 'Arm', 'arm', 'arm_names', 'of_arms', 'arm_order', 'arms_help']
 
 # %% ../nbs/06b_arms.ipynb #32656f11
 ROLES = ('paper', 'baseline', 'shipped', 'ablation')
@@ -46,6 +46,8 @@ class Arm:
     def mirror_answer(self) -> bool: return self.answer == 'mirror_mean'
     @property
     def main(self) -> bool: return self.role != 'ablation'
+    @property
+    def tree(self) -> str: return '' if self.main else 'ablations'   # where its runs live under results/
     @property
     def copy_kinds(self) -> set[str]: return set(filter(None, self.copies.split('+')))
 
@@ -100,7 +102,8 @@ BASELINE, = arm_names(role='baseline')
 SHIPPED, = arm_names(role='shipped')
 MAIN_ARMS = arm_names(main=True)
 ABLATIONS = arm_names(main=False)
-GRID_ARMS = arm_names(in_grid=True)                  # the grid of `mpox reproduce` (the GAN arm and the ensembles run after it)
+GRID_ARMS = arm_names(in_grid=True, main=True)       # the grid of `mpox reproduce` (the GAN arm and the ensembles run after it)
+ABLATION_GRID = arm_names(in_grid=True, main=False)  # `mpox reproduce --ablations`: each a row of the ablation table, its runs under results/ablations/
 ENSEMBLE_ARMS = arm_names(ensemble=True)
 
 # %% ../nbs/06b_arms.ipynb #697f14b2

@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['TIMING', 'SKIP', 'TOLERANCE', 'METRICS', 'is_timing', 'result_files', 'compare_file', 'diverged_folds',
-           'compare_trees', 'write_reproduction']
+__all__ = ['TIMING', 'SKIP', 'TOLERANCE', 'METRICS', 'NUMERIC_TOLERANCE', 'RESULT_TOLERANCE_PTS', 'SHIP_FIELDS', 'NOT_CHOICES',
+           'is_timing', 'result_files', 'compare_file', 'diverged_folds', 'column_level', 'chosen_otherwise',
+           'run_means_moved_pts', 'result_levels', 'compare_trees', 'write_reproduction']
 
 # %% ../nbs/19a_compare.ipynb #c0a70006
 TIMING = re.compile(r'(^|_)(wall|seconds|secs|s|ms|minutes|latency|cpu|cpus|rss|mb_peak|peak_rss_mb|time|timing|started|command|median_ms|p90_ms|first_answer_s)($|_)|_ms$|_s$|seconds')
@@ -23,11 +24,11 @@ def is_timing(name: str) -> bool:
     "A column or key that measures the machine (reported, not compared)."
     return bool(TIMING.search(str(name).lower()))
 
-def result_files(root) -> list[str]:
-    "The CSV and JSON files under `root` that a reproduction compares, as sorted relative paths."
+def result_files(root, skip=()) -> list[str]:
+    "The CSV and JSON files under `root` that a reproduction compares (none under the folders `skip`), as sorted relative paths."
     root = Path(root)
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob('*') if p.suffix in ('.csv', '.json')
-                  and not SKIP.search(p.relative_to(root).as_posix()))
+    return sorted(r for p in root.rglob('*') if p.suffix in ('.csv', '.json') and not SKIP.search(r := p.relative_to(root).as_posix())
+                  and not r.startswith(tuple(f'{s}/' for s in skip)))
 
 # %% ../nbs/19a_compare.ipynb #c0a70009
 def _flatten(obj, prefix='') -> dict:
@@ -73,20 +74,21 @@ def compare_file(committed, reproduced, name: str | None = None, tolerance: floa
     committed, reproduced = Path(committed), Path(reproduced); name = name or committed.name
     if not reproduced.exists():
         return [{'file': name, 'column': '(file)', 'committed': 'present', 'reproduced': 'missing', 'max_abs_diff': np.inf,
-                 'compared': True, 'within': False}]
+                 'compared': True, 'within': False, 'same_shape': False}]
     a, b = _columns(committed), _columns(reproduced); rows = []
     for col in list(a) + [c for c in b if c not in a]:
         x, y = a.get(col), b.get(col)
         timing = is_timing(col)
         if x is None or y is None or len(x) != len(y):
             rows.append({'file': name, 'column': col, 'committed': None if x is None else f'{len(x)} values',
-                         'reproduced': None if y is None else f'{len(y)} values', 'max_abs_diff': np.inf, 'compared': not timing, 'within': timing})
+                         'reproduced': None if y is None else f'{len(y)} values', 'max_abs_diff': np.inf, 'compared': not timing,
+                         'within': timing, 'same_shape': timing})
             continue
         d = _differences(x, y)
         i = int(np.argmax(d)) if len(d) else 0
         m = float(d.max()) if len(d) else 0.0
         rows.append({'file': name, 'column': col, 'committed': x[i] if x else None, 'reproduced': y[i] if y else None,
-                     'max_abs_diff': m, 'compared': not timing, 'within': timing or m <= tolerance})
+                     'max_abs_diff': m, 'compared': not timing, 'within': timing or m <= tolerance, 'same_shape': True})
     return rows
 
 # %% ../nbs/19a_compare.ipynb #4e56bd0c
@@ -108,24 +110,80 @@ def diverged_folds(committed, reproduced, tolerance: float = TOLERANCE) -> pd.Da
                          'also_moved': ' '.join(c for c in moved.columns[moved.loc[k]] if c not in METRICS)})
     return pd.DataFrame(rows, columns=['run', 'fold', 'accuracy_committed', 'accuracy_reproduced', 'also_moved'])
 
+# %% ../nbs/19a_compare.ipynb #dd7cbe32
+NUMERIC_TOLERANCE = 2e-3     # probabilities and what is computed from them: the spread of CPU kernels (bench/kernel_numerics.json: up to 1.6e-3)
+RESULT_TOLERANCE_PTS = 0.5   # a run's 10-fold mean metric may move this many points (one photo of one fold moves it 0.38)
+SHIP_FIELDS = ('backbone', 'augment', 'variant')   # what a shipped model's card chose
+NOT_CHOICES = ('fold', 'n_test', 'n_train', 'n_val', 'temperature', 'op_threshold')
+
+def column_level(file: str, column: str) -> str:
+    "The level of a compared column: 'decision' (fold metrics, predicted classes, a card's choice), 'choice' (a fold's hyper-parameters) or 'number'."
+    name = Path(file).name
+    if name == 'folds.csv':
+        if column in METRICS or (column.startswith('op_') and column != 'op_threshold'): return 'decision'
+        return 'number' if column in NOT_CHOICES else 'choice'
+    if (name == 'predictions.csv' and column == 'pred') or (file.startswith('models/') and column in SHIP_FIELDS): return 'decision'
+    return 'number'
+
+# %% ../nbs/19a_compare.ipynb #962ec909
+def _fold_pairs(committed: Path, reproduced: Path):
+    "(run, committed folds, reproduced folds) of every run both trees hold, on their common folds, read as `compare_file` reads them."
+    for f in sorted(committed.rglob('folds.csv')):
+        if not (g := reproduced/f.relative_to(committed)).exists(): continue
+        a, b = (pd.DataFrame(_columns(p)).set_index('fold') for p in (f, g))
+        k = a.index.intersection(b.index)
+        yield f.parent.relative_to(committed).as_posix(), a.loc[k], b.loc[k]
+
+def chosen_otherwise(committed, reproduced) -> pd.DataFrame:
+    "One row per fold whose hyper-parameters differ between the trees: run, fold, the settings that differ, accuracy before and after."
+    rows = []
+    for run, a, b in _fold_pairs(Path(committed), Path(reproduced)):
+        cols = [c for c in a.columns if c in b.columns and not is_timing(c) and column_level('folds.csv', c) == 'choice']
+        for k in a.index:
+            diff = [c for c in cols if _differences([a.at[k, c]], [b.at[k, c]])[0] > 0]
+            if diff: rows.append({'run': run, 'fold': int(k), 'settings': ' '.join(diff), 'accuracy_committed': float(a.at[k, 'accuracy']),
+                                  'accuracy_reproduced': float(b.at[k, 'accuracy'])})
+    return pd.DataFrame(rows, columns=['run', 'fold', 'settings', 'accuracy_committed', 'accuracy_reproduced'])
+
+def run_means_moved_pts(committed, reproduced) -> float:
+    "The largest change, in points, of any run's 10-fold mean accuracy, sensitivity, specificity or F1 between the trees."
+    d = [100 * (a[m].astype(float).mean() - b[m].astype(float).mean()) for _, a, b in _fold_pairs(Path(committed), Path(reproduced))
+         for m in METRICS if m in a and m in b]
+    return float(np.nanmax(np.abs(d))) if d else 0.0
+
+# %% ../nbs/19a_compare.ipynb #1de90757
+def result_levels(report: pd.DataFrame, committed, reproduced, numeric_tolerance: float = NUMERIC_TOLERANCE) -> dict:
+    "Which levels held (see above), the folds that chose otherwise, and whether the reproduction gives the same result (`same_result`)."
+    c = report[report.compared]; level = pd.Series([column_level(f, k) for f, k in zip(c.file, c.column)], index=c.index, dtype=object)
+    other = chosen_otherwise(committed, reproduced); moved = run_means_moved_pts(committed, reproduced)
+    held = {'structure': bool(c.same_shape.all()), 'decisions': bool((c.max_abs_diff[level == 'decision'] == 0).all()),
+            'choices': other.empty, 'numbers': bool((c.max_abs_diff[level == 'number'] <= numeric_tolerance).all()),
+            'run_means': moved <= RESULT_TOLERANCE_PTS}
+    shipped = bool((c.max_abs_diff[(level == 'decision') & c.file.str.startswith('models/')] == 0).all())
+    same = held['structure'] and held['run_means'] and shipped and (held['numbers'] or not (held['decisions'] and held['choices']))
+    return {'levels': held, 'numeric_tolerance': numeric_tolerance, 'result_tolerance_pts': RESULT_TOLERANCE_PTS,
+            'run_means_moved_pts': moved, 'shipped_choice_held': shipped, 'chosen_otherwise': other.to_dict('records'), 'same_result': same}
+
 # %% ../nbs/19a_compare.ipynb #c0a7000c
-def compare_trees(committed, reproduced, tolerance: float = TOLERANCE, extra=()) -> tuple[pd.DataFrame, dict]:
-    "(report: one row per file and column, summary) of a reproduced results tree against the committed one, plus `extra` (name, committed file, reproduced file) triples."
+def compare_trees(committed, reproduced, tolerance: float = TOLERANCE, extra=(), skip=(),
+                  numeric_tolerance: float = NUMERIC_TOLERANCE) -> tuple[pd.DataFrame, dict]:
+    """(report: one row per file and column, summary) of a reproduced results tree against the committed one, plus `extra`
+    (name, committed file, reproduced file) triples, none under the folders `skip`; the summary's `levels` say which held."""
     committed, reproduced = Path(committed), Path(reproduced)
-    files = result_files(committed)
+    files = result_files(committed, skip)
     pairs = [(f, committed/f, reproduced/f) for f in files] + [(n, Path(a), Path(b)) for n, a, b in extra]
     rows = [r for n, a, b in pairs for r in compare_file(a, b, n, tolerance)]
-    rep = pd.DataFrame(rows, columns=['file', 'column', 'committed', 'reproduced', 'max_abs_diff', 'compared', 'within'])
+    rep = pd.DataFrame(rows, columns=['file', 'column', 'committed', 'reproduced', 'max_abs_diff', 'compared', 'within', 'same_shape'])
     cmp = rep[rep.compared]
     moved = sorted(set(cmp.file[~cmp.within]))
     summary = {'files_compared': len(pairs), 'columns_compared': int(len(cmp)), 'timing_columns': int((~rep.compared).sum()),
                'max_abs_diff': float(cmp.max_abs_diff.max()) if len(cmp) else 0.0, 'tolerance': tolerance,
                'identical': bool(len(cmp) == 0 or cmp.max_abs_diff.max() == 0), 'within_tolerance': not moved,
                'files_beyond_tolerance': moved,
-               'only_in_reproduction': sorted(set(result_files(reproduced)) - set(files)) if reproduced.exists() else []}
+               'only_in_reproduction': sorted(set(result_files(reproduced, skip)) - set(files)) if reproduced.exists() else []}
     dv = diverged_folds(committed, reproduced, tolerance)   # a run the reproduction lacks is missing above, not diverged
     summary |= {'folds_diverged': len(dv), 'diverged_folds': dv.to_dict('records')}
-    return rep, summary
+    return rep, summary | result_levels(rep, committed, reproduced, numeric_tolerance)
 
 def write_reproduction(report: pd.DataFrame, summary: dict, out) -> Path:
     "Write `report.csv` and `summary.json` into `out` (the committed `results/reproduction/`)."

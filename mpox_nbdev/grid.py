@@ -15,7 +15,7 @@ from .core import TASKS, env_vars, limit_threads, project_root, results_dir
 from .experiment import experiment_fold, run_features
 from .folds import fold_ids, load_manifest
 from .arms import ENSEMBLE_ARMS, PAPER_ARMS, arm
-from .spec import ENSEMBLES, RunSpec
+from .spec import ENSEMBLES, RunSpec, run_folders
 
 # %% auto #0
 __all__ = ['TEMPLATE', 'WORKER_MEMORY', 'run_is_complete', 'stale_runs', 'run_one', 'paper_grid', 'ensemble_grid',
@@ -34,9 +34,8 @@ def run_is_complete(spec: RunSpec, folds='all', results=None) -> bool:
 
 def stale_runs(results=None) -> list[str]:
     "Finished runs of the results tree `results` that the grid would make again: recorded with settings the code no longer writes."
-    root = Path(results or results_dir())
-    specs = [RunSpec.from_run(p.parent) for p in sorted(root.glob('*/*/*/run.json'))]
-    return [s.name for s in specs if not run_is_complete(s, results=root)]
+    specs = [RunSpec.from_run(p) for p in run_folders(results)]
+    return [s.name for s in specs if not run_is_complete(s, results=results)]
 
 # %% ../nbs/08b_grid.ipynb #9b5bf7ea
 def run_one(spec: RunSpec, folds='all', results=None, data_root=None, manifest_path=None, force: bool = False) -> dict:

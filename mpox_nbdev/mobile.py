@@ -157,7 +157,7 @@ def shipping_candidates(task: str, budgets: pd.DataFrame, results=None) -> list[
     ok = set(budgets[budgets.fits].backbone)
     if not ok: raise ValueError(f'no backbone fits {PHONE_LIMITS}: {budgets.to_dict("records")}')
     f = load_folds(results); f = f[(f.task == task) & f.backbone.isin(ok)]
-    m = ranked_runs(folds=f, augments=arm_names(not_shipped=''))
+    m = ranked_runs(folds=f, augments=arm_names(not_shipped='', main=True))   # an ablation never ships
     return list(zip(m.backbone, m.augment))
 
 STEADY_PTS = PHONE_LIMITS['change_pts']   # a run at most this many points less accurate than the chosen one counts as equally accurate

@@ -12,7 +12,7 @@ from tqdm.auto import tqdm
 
 from .ablations import write_ablations
 from .audit import write_audit
-from .compare import TOLERANCE, compare_trees, write_reproduction
+from .compare import NUMERIC_TOLERANCE, TOLERANCE, compare_trees, write_reproduction
 from .core import TASKS, MpoxError, cache_dir, env_vars, models_dir, project_root, results_dir
 from .explain import write_fig9
 from .figures import write_embeddings
@@ -21,13 +21,13 @@ from .gan_arm import run_gan_arm, train_generators
 from .grid import ensemble_grid, paper_grid, run_grid
 from .mobile import build_mobile_results, write_shipped_gate, write_unseen_robustness
 from .ood import write_ood
-from .robustness import card_floors, robustness_specs, shipped_specs, write_robustness
-from .arms import ENSEMBLE_ARMS, GRID_ARMS
+from .robustness import ABLATION_ROBUSTNESS, card_floors, robustness_specs, shipped_specs, write_robustness
+from .arms import ABLATION_GRID, ENSEMBLE_ARMS, GRID_ARMS
 from .spec import RunSpec
 from .stats import run_statistics
 
 # %% auto #0
-__all__ = ['STAGES', 'NUMERIC_PACKAGES', 'NARROWING', 'in_background', 'reproduce', 'environment', 'scratch_dir',
+__all__ = ['STAGES', 'NUMERIC_PACKAGES', 'NARROWING', 'in_background', 'run_ablations', 'reproduce', 'environment', 'scratch_dir',
            'reproduce_and_compare', 'reproduction_was_full', 'adopt_reproduction']
 
 # %% ../nbs/19_reproduce.ipynb #99673a51
@@ -44,18 +44,35 @@ def in_background(fn, *a, **kw):
         return box['value']
     return wait
 
+# %% ../nbs/19_reproduce.ipynb #59d72cfb
+def run_ablations(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, scheduler: str | None = None, folds='all', results=None,
+                  data_root=None, log=print, arms=ABLATION_GRID) -> pd.DataFrame:
+    """The ablations (`arms`): their runs and ensembles (under results/ablations/), their flips under everyday photo changes
+    beside each shipped model's run (results/ablations/robustness/) and the ablation table (`write_ablations`)."""
+    grid = run_grid(paper_grid(backbones, tasks, arms, base), scheduler, folds=folds, results=results, data_root=data_root)
+    ens = ensemble_grid(sorted({r.split('/')[1] for r in grid.run}), tasks, arms, base)
+    run_grid(ens, scheduler, folds=folds, results=results, data_root=data_root)
+    cards = [json.loads(p.read_text()) for t in TASKS if (p := models_dir()/f'{t}.json').exists()]
+    if len(cards) < len(TASKS):
+        log('ablations: no shipped model to compare them with (run without --skip-mobile): the runs are kept, the table is not written')
+        return grid
+    specs = [s for s in robustness_specs(cards, results, ABLATION_ROBUSTNESS) if not s.arm.main]
+    if specs: write_robustness(specs, results, card_floors(cards), folder='ablations/robustness')
+    return write_ablations(results)
+
 # %% ../nbs/19_reproduce.ipynb #9e900006
-STAGES = ('manifest', 'grid', 'ensembles', 'embeddings', 'gan', 'statistics', 'ood', 'mobile', 'shipped gate', 'robustness', 'fig9', 'audit')
+STAGES = ('manifest', 'grid', 'ensembles', 'embeddings', 'gan', 'statistics', 'ood', 'mobile', 'shipped gate', 'robustness', 'fig9', 'audit', 'ablations')
 
 def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=GRID_ARMS, folds='all',
               scheduler: str | None = None, data_root=None, include_withdrawn: bool = False, curate: bool = True,
-              gan: bool = True, mobile: bool = True, results=None, manifest_out=None, log=print) -> dict:
-    "Curate, run the paper's grid and the ensembles, embeddings, the GAN arm, statistics, the OOD gates, Table 4/5 and default models (gate inside), their robustness, Fig 9 and the audits; return each stage's output."
+              gan: bool = True, mobile: bool = True, ablations: bool = False, results=None, manifest_out=None, log=print) -> dict:
+    """Curate, run the paper's grid and the ensembles, embeddings, the GAN arm, statistics, the OOD gates, Table 4/5 and default
+    models (gate inside), their robustness, Fig 9 and the audits, then (`ablations`) the ablations; return each stage's output."""
     results = Path(results or results_dir()); out, t0 = {'stage_seconds': {}}, time.time()
     out['full'] = (curate and gan and mobile and folds == 'all' and not backbones and not include_withdrawn and base == RunSpec()
                    and list(tasks) == list(TASKS) and set(GRID_ARMS) <= set(augments))   # the whole paper, as `adopt_reproduction` asks
-    mobile_stages = STAGES[STAGES.index('ood'):]
-    skipped = {*(() if curate else ('manifest',)), *(() if gan else ('gan',)), *(() if mobile else mobile_stages)}
+    mobile_stages = STAGES[STAGES.index('ood'):STAGES.index('ablations')]
+    skipped = {*(() if curate else ('manifest',)), *(() if gan else ('gan',)), *(() if mobile else mobile_stages), *(() if ablations else ('ablations',))}
     planned = [s for s in STAGES if s not in skipped]
     bar = tqdm(total=len(planned), desc='reproduce', unit='stage')   # one view of the whole job: stage, done/total, ETA
     def stage(name, value):
@@ -87,7 +104,7 @@ def reproduce(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, augments=G
         stage('robustness', write_robustness(robustness_specs(mob['cards'], results), results, card_floors(mob['cards']), shipped_specs(mob['cards'], results), scheduler))
         stage('fig9', write_fig9('multiclass', results))
         stage('audit', write_audit(results))
-    write_ablations(results)   # the ablation table (09c_ablations), from the runs, flips and Table 4 just made
+    if ablations: stage('ablations', run_ablations(base, backbones, tasks, scheduler, folds, results, data_root, log))
     bar.close()
     return out
 
@@ -99,6 +116,12 @@ def _print_summary(report, summary: dict, log=print):
         + ('identical' if summary['identical'] else 'within tolerance' if summary['within_tolerance'] else
            f"{len(summary['files_beyond_tolerance'])} file(s) beyond it"))
     for f, d in top.head(8).items(): log(f'  {d:10.3g}  {f}')
+    if 'levels' in summary:
+        log('levels: ' + ', '.join(f"{k} {'held' if v else 'moved'}" for k, v in summary['levels'].items())
+            + f" (numbers within {summary['numeric_tolerance']:g}, run means within {summary['result_tolerance_pts']:g} points): "
+            + ('the same result' if summary['same_result'] else '**a different result**'))
+        for r in summary['chosen_otherwise'][:8]:
+            log(f"  {r['run']} fold {r['fold']} chose another {r['settings']}: accuracy {r['accuracy_committed']:.3f} -> {r['accuracy_reproduced']:.3f}")
     dv = summary.get('diverged_folds', [])
     if dv: log(f"where it starts: {len(dv)} fold(s) whose own test accuracy moved" + ''.join(
         f"\n  {r['run']} fold {r['fold']}: {r['accuracy_committed']:.3f} -> {r['accuracy_reproduced']:.3f}"
@@ -123,8 +146,9 @@ def scratch_dir(scratch=None) -> Path:
     "Where a reproduction writes: `scratch`, or `.cache/reproduction` (under `$MPOX_CACHE_DIR` when set)."
     return Path(scratch or cache_dir()/'reproduction')
 
-def reproduce_and_compare(scratch=None, resume_from=None, tolerance: float = TOLERANCE, results=None, log=print, **kw) -> dict:
-    "Run `reproduce` (`kw`) into the scratch tree, compare with the committed files, write results/reproduction/; return the summary."
+def reproduce_and_compare(scratch=None, resume_from=None, tolerance: float = NUMERIC_TOLERANCE, results=None, log=print, **kw) -> dict:
+    """Run `reproduce` (`kw`) into the scratch tree, compare with the committed files (`tolerance`: for the numbers, see
+    `result_levels`; the ablations only when `kw` runs them), write results/reproduction/; return the summary."""
     committed, scratch = Path(results or results_dir()), scratch_dir(scratch)
     target, models, manifest = scratch/'results', scratch/'models', scratch/'data'/'ocsi'
     started, t0 = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'), time.time()
@@ -136,7 +160,8 @@ def reproduce_and_compare(scratch=None, resume_from=None, tolerance: float = TOL
         out = reproduce(results=target, manifest_out=manifest, log=log, **kw)
     extra = [(f, project_root()/f, g) for f, g in [('data/ocsi/manifest.csv', manifest/'manifest.csv')] +
              [(f'models/{c.name}', models/c.name) for c in sorted(models_dir().glob('*.json'))] if g.exists()]
-    report, summary = compare_trees(committed, target, tolerance, extra)
+    report, summary = compare_trees(committed, target, TOLERANCE, extra, skip=() if kw.get('ablations') else ('ablations',),
+                                    numeric_tolerance=tolerance)
     summary.update(wall_minutes=round((time.time() - t0) / 60, 2), cpus=os.cpu_count(), started=started, environment=environment(),
                    command=' '.join(['mpox', 'reproduce', *sys.argv[2:]]) if Path(sys.argv[0]).name == 'mpox' else 'mpox_nbdev.reproduce.reproduce_and_compare',
                    resume_from=str(resume_from) if resume_from else None, full=bool(out['full'] and not resume_from), scratch=str(scratch),

@@ -24,9 +24,9 @@ from .arms import arm_names
 from .spec import RunSpec
 
 # %% auto #0
-__all__ = ['FLIP_TARGETS', 'ROBUSTNESS_ARMS', 'fold_view_probs', 'robustness_table', 'robustness_views', 'answers',
-           'summarise_robustness', 'flip_targets_met', 'int8_fold_rows', 'int8_robustness_table', 'write_robustness',
-           'card_floors', 'shipped_specs', 'robustness_specs']
+__all__ = ['FLIP_TARGETS', 'ROBUSTNESS_ARMS', 'ABLATION_ROBUSTNESS', 'fold_view_probs', 'robustness_table', 'robustness_views',
+           'answers', 'summarise_robustness', 'flip_targets_met', 'int8_fold_rows', 'int8_robustness_table',
+           'write_robustness', 'card_floors', 'shipped_specs', 'robustness_specs']
 
 # %% ../nbs/12b_robustness.ipynb #4b0b0009
 def _op_threshold(folds: pd.DataFrame, k: int) -> float | None:
@@ -122,10 +122,11 @@ def int8_robustness_table(spec: RunSpec, perturbations=PERTURBATIONS, results=No
     return pd.DataFrame([r for f in rows for r in f]).assign(variant='full_int8')
 
 # %% ../nbs/12b_robustness.ipynb #4b0b000c
-def write_robustness(specs, results=None, floors: dict | None = None, int8=(), scheduler: str | None = None) -> pd.DataFrame:
-    """Robustness of each run in `specs` (verdicts with `floors`, task -> confidence floor), written to results/robustness/{robustness,summary}.csv,
+def write_robustness(specs, results=None, floors: dict | None = None, int8=(), scheduler: str | None = None,
+                     folder: str = 'robustness') -> pd.DataFrame:
+    """Robustness of each run in `specs` (verdicts with `floors`, task -> confidence floor), written to results/`folder`/{robustness,summary}.csv,
     and of the runs in `int8` through their full-int8 fold models (on `scheduler`'s workers when given), to int8.csv and int8_summary.csv; returns the summary."""
-    out = Path(results or results_dir())/'robustness'; out.mkdir(parents=True, exist_ok=True)
+    out = Path(results or results_dir())/folder; out.mkdir(parents=True, exist_ok=True)
     def write(table, runs, rows_file, summary_file, **kw):
         r = pd.concat([table(s, results=results, floor=(floors or {}).get(s.task), **kw) for s in runs], ignore_index=True)
         r.to_csv(out/rows_file, index=False, float_format='%.6g', lineterminator='\n')
@@ -138,17 +139,18 @@ def card_floors(cards) -> dict:
     "task -> the shipped model's confidence floor (`inconclusive_below`): every run of the task is judged by the rule users get."
     return {c['task']: c['inconclusive_below'] for c in cards if c.get('inconclusive_below') is not None}
 
-ROBUSTNESS_ARMS = arm_names(robustness=True)   # the arms measured beside each shipped run (`Arm.robustness`)
+ROBUSTNESS_ARMS = arm_names(robustness=True, main=True)   # the arms measured beside each shipped run (`Arm.robustness`)
+ABLATION_ROBUSTNESS = arm_names(robustness=True, main=False)   # `mpox reproduce --ablations`: into results/ablations/robustness/
 
 def shipped_specs(cards, results=None) -> list[RunSpec]:
     "The run each shipped model (`cards`) comes from."
     return [RunSpec.of_run(c['backbone'], c['task'], c['augment'], results) for c in cards]
 
-def robustness_specs(cards, results=None) -> list[RunSpec]:
-    "The runs to measure: each shipped model's run, and the runs of `ROBUSTNESS_ARMS` of its backbone and task where they exist."
+def robustness_specs(cards, results=None, arms=ROBUSTNESS_ARMS) -> list[RunSpec]:
+    "The runs to measure: each shipped model's run, and the runs of `arms` of its backbone and task where they exist."
     out = []
     for c in cards:
-        for arm in dict.fromkeys((*ROBUSTNESS_ARMS, c['augment'])):
+        for arm in dict.fromkeys((*arms, c['augment'])):
             if (RunSpec(c['backbone'], c['task'], arm).results_dir(results)/'run.json').exists():
                 out.append(RunSpec.of_run(c['backbone'], c['task'], arm, results))
     return list(dict.fromkeys(out))

@@ -16,7 +16,7 @@ from .core import ALL_TASKS, cache_dir, results_dir, task_classes
 from .pose import CANONICAL_VIEW
 
 # %% auto #0
-__all__ = ['ENSEMBLES', 'GAN_STEPS', 'HEAD_SEEDING', 'RunSpec']
+__all__ = ['ENSEMBLES', 'GAN_STEPS', 'HEAD_SEEDING', 'RunSpec', 'run_folders']
 
 # %% ../nbs/07a_spec.ipynb #5bec0006
 ENSEMBLES = {'LiteEnsemble': ('EfficientNetLite0', 'EfficientNetLite1', 'EfficientNetLite2')}
@@ -85,8 +85,8 @@ def of_run(cls: RunSpec, backbone: str, task: str, augment: str, results=None) -
 # %% ../nbs/07a_spec.ipynb #5bec000c
 @patch
 def results_dir(self: RunSpec, results=None) -> Path:
-    "The run's folder in the results tree (`results`, default `results_dir()`)."
-    return Path(results or results_dir())/self.task/self.backbone/self.augment
+    "The run's folder in the results tree (`results`, default `results_dir()`): an ablation's under `ablations/` (`Arm.tree`)."
+    return Path(results or results_dir())/self.arm.tree/self.task/self.backbone/self.augment
 
 @patch
 def rows(self: RunSpec, table):
@@ -105,3 +105,10 @@ def head_path(self: RunSpec, fold: int, data_id: str) -> Path:
     "Where fold `fold`'s chosen head is kept (cache only, never committed)."
     view = f'-{CANONICAL_VIEW}' if self.arm.pose else ''   # a head of an earlier view is never read back
     return cache_dir()/'heads'/self.task/self.backbone/self.augment/f'fold{fold}-{data_id}{view}.keras'
+
+# %% ../nbs/07a_spec.ipynb #4d282d50
+def run_folders(results=None, main: bool | None = None) -> list[Path]:
+    "Every finished run's folder under `results` (one with a `run.json`): the main tree's and the ablations' (`main` picks one)."
+    root = Path(results or results_dir())
+    trees = sorted({a.tree for a in ARMS.values() if main is None or a.main == main})
+    return sorted(p.parent for t in trees for p in (root/t).glob('*/*/*/run.json') if (root/t).is_dir())
