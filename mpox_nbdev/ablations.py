@@ -5,18 +5,22 @@
 # %% ../nbs/09c_ablations.ipynb #0ef9cfea
 from __future__ import annotations
 import json, subprocess
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 from .arms import ABLATIONS, arm
+from .augment import PERTURBATIONS
 from .core import TASKS, models_dir, project_root, results_dir
 from .spec import RunSpec
 from .stats import load_folds
 
 # %% auto #0
-__all__ = ['ABLATION_TABLE', 'run_commit', 'ablation_row', 'ablation_table', 'write_ablations']
+__all__ = ['ABLATION_TABLE', 'TRIED_DIR', 'TRIED', 'TRIED_TABLE', 'run_commit', 'ablation_row', 'mean_flips', 'file_commit',
+           'Tried', 'tried_table', 'ablation_table', 'write_ablations']
 
 # %% ../nbs/09c_ablations.ipynb #fae00f95
 def run_commit(spec: RunSpec) -> str:
@@ -56,6 +60,92 @@ def ablation_row(name: str, task: str, results=None, commits: bool = True, table
                                                  'not chosen: what ships is chosen by photos of sources the model never saw, not by these folds'),
             'commit': run_commit(RunSpec(card['backbone'], task, name)) if commits else ''}
 
+# %% ../nbs/09c_ablations.ipynb #c154831e
+TRIED_DIR = 'ablations/tried'   # the prototypes' committed outputs, under the results tree
+_pct = lambda x: f'{100 * x:.1f} %'
+
+def mean_flips(row) -> float:
+    "Mean share of flipped decisions over the everyday changes a prototype's row reports (columns named as `augment.PERTURBATIONS`)."
+    return float(np.mean([row[c] for c in PERTURBATIONS if c in row]))
+
+def file_commit(rel: str) -> str:
+    "Short hash of the last commit that changed (not moved) the project file `rel`; '' outside a git checkout."
+    cmd = ['git', 'log', '-1', '--follow', '--diff-filter=AM', '--format=%h', '--', rel]
+    try: out = subprocess.run(cmd, cwd=project_root(), capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError): return ''
+    return out.stdout.strip() if out.returncode == 0 else ''
+
+# %% ../nbs/09c_ablations.ipynb #36bfb681
+def _canonical(d):
+    return '; '.join(f"{t}: mean flips {_pct(g.apply(mean_flips, axis=1).min())} to {_pct(g.apply(mean_flips, axis=1).max())} over "
+                     f"{len(g)} variants, accuracy {g.acc.min():.3f} to {g.acc.max():.3f}" for t, g in d.groupby('task')) + \
+           f"; a mirror or a quarter turn flips {_pct(d[['mirror', 'rotate90']].to_numpy().max())}"
+
+def _finetune(js):
+    return '; '.join(f"{j['task']}: accuracy {j['before']['accuracy']:.3f} to {j['after']['accuracy']:.3f}, mean flips "
+                     f"{_pct(mean_flips(j['before']['flips']))} to {_pct(mean_flips(j['after']['flips']))}, ECE {j['before']['ece']:.3f} to "
+                     f"{j['after']['ece']:.3f}" for j in js)
+
+def _nuisance(d):
+    first = d[d['lambda'] > 0].groupby(['view', 'task']).head(1).set_index(['view', 'task'])
+    base = d[d['lambda'] == 0].set_index(['view', 'task'])
+    return '; '.join(f"{v}, {t}, weight {r['lambda']:g}: accuracy {base.accuracy[(v, t)]:.3f} to {r.accuracy:.3f}, mean flips "
+                     f"{_pct(mean_flips(base.loc[(v, t)]))} to {_pct(mean_flips(r))}" for (v, t), r in first.iterrows())
+
+# %% ../nbs/09c_ablations.ipynb #a10390bf
+def _pose_stages(d):
+    pr, gt = d[d.kind == 'probe'], d[d.kind == 'gate']
+    return '; '.join(f"{r.task}, {r.variant}: accuracy {r.accuracy:.3f}, mean flips {_pct(mean_flips(r))}" for _, r in pr.iterrows()) + \
+           '; its gates reject ' + ', '.join(f"{_pct(r.reject_far)} of the far pictures ({r.variant})" for r in gt.itertuples())
+
+def _passes(j, models):
+    r = {(x['backbone'], x['model']): x for x in j['rows']}
+    return '; '.join(f"{b.replace('EfficientNet', '')} {m}: {r[(b, m)]['size_mb']:.3f} MB, {r[(b, m)]['median_ms']:.2f} ms"
+                     for b in dict.fromkeys(k[0] for k in r) for m in models if (b, m) in r) + \
+           f" (limits {j['limits']['size_mb']:g} MB, {j['limits']['median_ms']:g} ms)"
+
+def _unseen(j):
+    c, s = (pd.DataFrame(j[k]).groupby('task').flip_rate.mean() for k in ('candidate', 'shipped'))
+    return '; '.join(f"{t}: mean flips {_pct(s[t])} shipped, {_pct(c[t])} with {j['arm']}" for t in s.index)
+
+# %% ../nbs/09c_ablations.ipynb #4c4e6ab9
+@dataclass(frozen=True)
+class Tried:
+    "A question a prototype answered once: its committed output files (under `TRIED_DIR`) and how to read its answer from them."
+    name: str
+    question: str
+    files: tuple
+    answer: Callable
+
+_read = lambda p: json.loads(p.read_text()) if p.suffix == '.json' else pd.read_csv(p)
+TRIED = (
+    Tried('canonical view', 'Does turning each photo into a canonical pose and exposure stop everyday changes flipping the answer?',
+          ('canonical_view.csv',), lambda d: _canonical(d)),
+    Tried('pose through every stage', 'Does the canonical view read through every stage keep both gains?', ('pose_stages.csv',), lambda d: _pose_stages(d)),
+    Tried('nuisance probe', 'Does a probe penalised for using the directions the changes move the features along flip less?',
+          ('nuisance_probe.csv',), lambda d: _nuisance(d)),
+    Tried('fine-tuned for consistency', 'Does fine-tuning the whole backbone to give a photo and its changed copy one answer flip less?',
+          ('finetune_consistency_binary.json', 'finetune_consistency_multiclass.json'), lambda *js: _finetune(js)),
+    Tried('two passes for pose', "What does a second backbone pass for the gate of a pose arm cost on the phone?", ('pose_two_pass.json',),
+          lambda j: _passes(j, ('plain', 'pose, one pass', 'pose, two passes'))),
+    Tried('stage features', 'What does reading every stage, and answering with the mirror image too, cost on the phone?', ('stage_features.json',),
+          lambda j: _passes(j, ('plain', 'stages', 'stages, stage gate', 'stages, stage gate, photo + mirror'))),
+    Tried('unseen candidate', "Would files built from the stage probe trained on the changes flip less on photos outside OCSI?",
+          ('unseen_candidate.json',), lambda j: _unseen(j)),
+    Tried('fold parts', 'How much does a second grid worker slow a fold, and are its predictions the same?', ('fold_parts.json',),
+          lambda j: f"×{j['slowdown_beside_a_second_worker']:.2f} slower beside a second worker; the same predictions: {j['same_predictions']}"),
+    Tried('view change', 'When the pose arms changed their view, what moved besides their own rows?', ('view_change.json',),
+          lambda j: f"{j['files_changed']} files changed; largest difference outside the pose arms' rows {j['largest_other_diff']:g}"),
+)
+
+# %% ../nbs/09c_ablations.ipynb #497970d9
+def tried_table(results=None) -> pd.DataFrame:
+    "One row per `TRIED` prototype: the question, its answer in numbers read from its committed output (the project's, by default), the files and their commit."
+    root = Path(results or project_root()/'results')/TRIED_DIR
+    rows = [{'prototype': t.name, 'question': t.question, 'answer': t.answer(*[_read(root/f) for f in t.files]), 'files': ' '.join(t.files),
+             'commit': file_commit(f'results/{TRIED_DIR}/{t.files[0]}')} for t in TRIED]
+    return pd.DataFrame(rows)
+
 # %% ../nbs/09c_ablations.ipynb #7883ac76
 def ablation_table(results=None, tasks=TASKS, commits: bool = True) -> pd.DataFrame:
     "One row per ablation arm (`ABLATIONS`) and task whose run is in `results`."
@@ -63,8 +153,12 @@ def ablation_table(results=None, tasks=TASKS, commits: bool = True) -> pd.DataFr
     return pd.DataFrame([ablation_row(n, t, results, commits, T) for t in tasks for n in ABLATIONS
                          if (t, T['cards'][t]['backbone'], n) in T['runs'].index])
 
+TRIED_TABLE = 'ablations/tried.csv'
+
 def write_ablations(results=None, commits: bool = True) -> pd.DataFrame:
-    "`ablation_table` written to `ABLATION_TABLE` (nothing is written when `results` holds no ablation run)."
-    t = ablation_table(results, commits=commits)
-    if len(t): t.to_csv(Path(results or results_dir())/ABLATION_TABLE, index=False, float_format='%.6g', lineterminator='\n')
+    "`ablation_table` written to `ABLATION_TABLE` and `tried_table` to `TRIED_TABLE` (nothing is written when `results` holds no ablation run)."
+    t, out = ablation_table(results, commits=commits), Path(results or results_dir())
+    if len(t):
+        t.to_csv(out/ABLATION_TABLE, index=False, float_format='%.6g', lineterminator='\n')
+        tried_table().to_csv(out/TRIED_TABLE, index=False, lineterminator='\n')   # the prototypes' answers beside it
     return t

@@ -17,7 +17,7 @@ __all__ = ['TIMING', 'SKIP', 'TOLERANCE', 'METRICS', 'NUMERIC_TOLERANCE', 'RESUL
 
 # %% ../nbs/19a_compare.ipynb #c0a70006
 TIMING = re.compile(r'(^|_)(wall|seconds|secs|s|ms|minutes|latency|cpu|cpus|rss|mb_peak|peak_rss_mb|time|timing|started|command|median_ms|p90_ms|first_answer_s)($|_)|_ms$|_s$|seconds')
-SKIP = re.compile(r'(^|/)folds/fold\d+\.json$|^reproduction/|^mobile/browser\.csv$|^figures/')
+SKIP = re.compile(r'(^|/)folds/fold\d+\.json$|^reproduction/|^mobile/browser\.csv$|^figures/|^ablations/tried')   # tried: prototypes' outputs, not recomputed
 TOLERANCE = 1e-6
 
 def is_timing(name: str) -> bool:
