@@ -8,7 +8,7 @@ export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL := 2
 RESULTS_MD5 = find results bench models data -type f -not -name '*.log' -not -path 'results/figures/book/*' | LC_ALL=C sort | xargs cat | md5sum | cut -c1-16
 
-.PHONY: setup reproduce test check nbtest pytest book clean-cache help
+.PHONY: setup reproduce test check nbtest pytest book bench clean-cache help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -48,6 +48,22 @@ book: setup node_modules/.package-lock.json  ## build the executable paper (jupy
 	@s=$$($(RESULTS_MD5)); [ "$$(cat book/_build/.results-md5 2>/dev/null)" = "$$s" ] || rm -rf book/_build/.jupyter_cache
 	$(BIN)/jupyter-book build book --all -W -n --keep-going
 	@$(RESULTS_MD5) > book/_build/.results-md5
+
+# The benchmarks: each writes the file it commits (bench/README.md says what and under which conditions); slow, never part of `make test`.
+BENCH_SCRATCH ?= .cache/bench-scratch
+bench-cv_speed: setup ; $(BIN)/python bench/cv_speed.py
+bench-grid_timing: setup ; $(BIN)/python bench/grid_timing.py
+bench-grid_recompute: setup ; $(BIN)/python bench/grid_recompute.py $(BENCH_SCRATCH) 1,7 && $(BIN)/python bench/grid_compare.py $(BENCH_SCRATCH)/results
+bench-browser: book ; $(BIN)/python bench/browser.py
+bench-scale: setup ; $(BIN)/python bench/scale.py
+bench-quantize_speed: setup ; $(BIN)/python bench/quantize_speed.py
+bench-feature_tasks: setup ; $(BIN)/python bench/feature_tasks.py
+bench-profile_fold: setup ; $(BIN)/python bench/profile_fold.py
+bench-fold_seconds: setup ; $(BIN)/python bench/fold_seconds.py results .cache/reproduction/results > bench/reproduce_fold_seconds.json
+bench-kernel_numerics: setup ; $(BIN)/python bench/kernel_numerics.py
+bench-phone_budget: setup ; $(BIN)/python bench/phone_budget.py
+BENCHES := cv_speed grid_timing grid_recompute browser scale quantize_speed feature_tasks profile_fold fold_seconds kernel_numerics phone_budget
+bench: $(addprefix bench-,$(BENCHES))  ## every benchmark in bench/ (hours; `make bench-NAME` runs one), each writing the file it commits
 
 clean-cache:  ## drop computed caches (signatures, features, tuner projects)
 	rm -rf .cache

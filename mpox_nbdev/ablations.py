@@ -94,7 +94,7 @@ def _nuisance(d):
 
 # %% ../nbs/09c_ablations.ipynb #a10390bf
 def _pose_stages(d):
-    pr, gt = d[d.kind == 'probe'], d[d.kind == 'gate']
+    pr, gt = d[d.kind != 'gate'], d[d.kind == 'gate']   # a head's rows, a gate's rows
     return '; '.join(f"{r.task}, {r.variant}: accuracy {r.accuracy:.3f}, mean flips {_pct(mean_flips(r))}" for _, r in pr.iterrows()) + \
            '; its gates reject ' + ', '.join(f"{_pct(r.reject_far)} of the far pictures ({r.variant})" for r in gt.itertuples())
 

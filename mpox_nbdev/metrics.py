@@ -10,9 +10,9 @@ import pandas as pd
 from .core import task_classes
 
 # %% auto #0
-__all__ = ['confusion', 'classification_metrics', 'threshold_for_sensitivity', 'operating_point', 'decisions', 'confidence_floor',
-           'verdict_rates', 'prediction_arrays', 'gate_rejects', 'verdict', 'calibration_bins',
-           'expected_calibration_error', 'ece_interval', 'with_temperature', 'fit_temperature']
+__all__ = ['SENSITIVITY_TARGET', 'confusion', 'classification_metrics', 'threshold_for_sensitivity', 'operating_point',
+           'decisions', 'confidence_floor', 'verdict_rates', 'prediction_arrays', 'gate_rejects', 'verdict',
+           'calibration_bins', 'expected_calibration_error', 'ece_interval', 'with_temperature', 'fit_temperature']
 
 # %% ../nbs/08_metrics.ipynb #95841c30
 def confusion(y_true, y_pred, task: str) -> pd.DataFrame:
@@ -36,7 +36,9 @@ def classification_metrics(y_true, y_pred, task: str) -> dict:
     return {'accuracy': float(tp.sum() / cm.sum()), 'sensitivity': float(s), 'specificity': float(p), 'f1': float(f)}
 
 # %% ../nbs/08_metrics.ipynb #0b0e0002
-def threshold_for_sensitivity(scores, positive, target: float = 0.90) -> float:
+SENSITIVITY_TARGET = 0.90   # the binary operating point catches at least this share of held-out mpox photos: the one place it is set
+
+def threshold_for_sensitivity(scores, positive, target: float = SENSITIVITY_TARGET) -> float:
     "The highest threshold t on `scores` (p of the positive class) such that `score >= t` catches at least `target` of the positives."
     s = np.sort(np.asarray(scores, float)[np.asarray(positive, bool)])[::-1]
     if not len(s): raise ValueError('no positive examples to choose a threshold on')

@@ -21,7 +21,7 @@ from .model import TFLiteClassifier, full_model
 from .export import VARIANTS, quantization_table, summarise_quantization, to_tflite, train_default_model
 from .folds import load_manifest
 from .images import load_array, load_image, parse_crop
-from .metrics import confidence_floor, decisions, gate_rejects, prediction_arrays, threshold_for_sensitivity, verdict_rates
+from .metrics import SENSITIVITY_TARGET, confidence_floor, decisions, gate_rejects, prediction_arrays, threshold_for_sensitivity, verdict_rates
 from .ood import chosen_gate, evaluation_pictures, far_ood_pictures, gate_layer
 from .robustness import robustness_table, summarise_robustness
 from .arms import ARMS, arm_names
@@ -70,7 +70,7 @@ def card_markdown(cards: list[dict]) -> str:
         if 'selection' in c: lines += [f"- why this model: {c['selection']}"]
         if 'threshold' in c:
             op = c.get('operating_point', {})
-            lines += [f"- decision: Mpox when p(Mpox) ≥ {c['threshold']:.3f} (chosen on held-out predictions for sensitivity ≥ 0.90); "
+            lines += [f"- decision: Mpox when p(Mpox) ≥ {c['threshold']:.3f} (chosen on held-out predictions for sensitivity ≥ {SENSITIVITY_TARGET:.2f}); "
                       f"10-fold CV at the operating point: sensitivity {op.get('op_sensitivity', float('nan')):.3f}, "
                       f"specificity {op.get('op_specificity', float('nan')):.3f}, accuracy {op.get('op_accuracy', float('nan')):.3f}"]
         if 'ood' in c:

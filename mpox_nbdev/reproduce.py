@@ -50,7 +50,7 @@ def run_ablations(base: RunSpec = RunSpec(), backbones=None, tasks=TASKS, schedu
     """The ablations (`arms`): their runs and ensembles (under results/ablations/), their flips under everyday photo changes
     beside each shipped model's run (results/ablations/robustness/) and the ablation table (`write_ablations`)."""
     grid = run_grid(paper_grid(backbones, tasks, arms, base), scheduler, folds=folds, results=results, data_root=data_root)
-    ens = ensemble_grid(sorted({r.split('/')[1] for r in grid.run}), tasks, arms, base)
+    ens = ensemble_grid(sorted({r.split('/')[1] for r in grid.get('run', [])}), tasks, arms, base)
     run_grid(ens, scheduler, folds=folds, results=results, data_root=data_root)
     cards = [json.loads(p.read_text()) for t in TASKS if (p := models_dir()/f'{t}.json').exists()]
     if len(cards) < len(TASKS):

@@ -129,3 +129,10 @@ def test_search_defaults_live_in_the_run_spec():
     src = (ROOT / 'mpox_nbdev' / 'cli.py').read_text()
     for k in ('seed', 'max_epochs', 'factor', 'gan_ratio', 'gan_steps'):
         assert f'= RunSpec().{k},' in src, k
+
+def test_every_benchmark_is_a_make_target():
+    "bench/ holds at most 12 scripts, and `make bench` runs each (a script nothing runs is a second code base)."
+    scripts = sorted(p.name for p in (ROOT/'bench').iterdir() if p.suffix in ('.py', '.sh'))
+    assert len(scripts) <= 12, scripts
+    make = (ROOT/'Makefile').read_text()
+    assert [s for s in scripts if f'bench/{s}' not in make] == []

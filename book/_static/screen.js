@@ -1,8 +1,9 @@
 // Screen a photo in the reader's browser with the shipped TFLite models (LiteRT.js, WebAssembly).
 // The photo is decoded, resized and classified on this page; it is never uploaded anywhere.
 // Preprocessing follows `mpox predict`: EXIF orientation, RGB (alpha on white), Pillow's bilinear resize to the
-// model's input size; the decision rule follows `mpox_nbdev.metrics.decisions` and `mpox_nbdev.predict.verdict`.
+// model's input size; the decision rule is rule.js, held to `mpox_nbdev.metrics.decisions` and `verdict` by tests/test_screen_rule.py.
 import {loadLiteRt, loadAndCompile, Tensor} from './litert/core.js';
+import {decide} from './rule.js';
 
 const STATIC = new URL('./', import.meta.url);
 const at = (path) => new URL(path, STATIC).href;
@@ -111,10 +112,7 @@ export async function screen(blob, name, task) {  // {prediction, status, probab
   const ms = performance.now() - t0;
   probs = probs.map((p) => Math.max(p, 0)); const sum = probs.reduce((a, b) => a + b, 0) || 1;
   probs = probs.map((p) => p / sum);      // an int8 softmax moves in steps of 1/256: renormalised like the CLI
-  const k = card.threshold != null && probs.length === 2 ? (probs[0] >= card.threshold ? 0 : 1)
-                                                          : probs.indexOf(Math.max(...probs));
-  const status = score != null && card.ood_threshold != null && score > card.ood_threshold ? 'rejected'
-               : card.inconclusive_below != null && probs[k] < card.inconclusive_below ? 'inconclusive' : 'screened';
+  const {k, status} = decide(probs, score, card);
   return {prediction: card.classes[k], status, ood_score: score,
           probabilities: Object.fromEntries(card.classes.map((c, i) => [c, probs[i]])), ms, card};
 }
