@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-RUNS = sorted(p.parent for p in (ROOT / 'results').glob('*/*/*/folds.csv'))
+RUNS = sorted(p.parent for t in ('', 'ablations') for p in (ROOT / 'results' / t).glob('*/*/*/folds.csv'))   # the main tree and the ablations'
 
 
 @pytest.mark.skipif(not RUNS, reason='no committed results yet')
