@@ -19,17 +19,20 @@ from .spec import RunSpec
 from .stats import load_folds
 
 # %% auto #0
-__all__ = ['ABLATION_TABLE', 'TRIED_DIR', 'TRIED', 'TRIED_TABLE', 'run_commit', 'ablation_row', 'mean_flips', 'file_commit',
+__all__ = ['ABLATION_TABLE', 'TRIED_DIR', 'TRIED', 'TRIED_TABLE', 'file_commit', 'run_commit', 'ablation_row', 'mean_flips',
            'Tried', 'tried_table', 'ablation_table', 'write_ablations']
 
 # %% ../nbs/09c_ablations.ipynb #fae00f95
-def run_commit(spec: RunSpec) -> str:
-    "Short hash of the commit that last changed the committed `folds.csv` of `spec`'s run ('' outside a git checkout or for a run never committed)."
-    rel = spec.results_dir(Path('results'))/'folds.csv'   # followed through renames: a move is not a new number
+def file_commit(rel: str) -> str:
+    "Short hash of the last commit that changed (not moved: a move is not a new number) the project file `rel`; '' outside a git checkout."
     cmd = ['git', 'log', '-1', '--follow', '--diff-filter=AM', '--format=%h', '--', str(rel)]
     try: out = subprocess.run(cmd, cwd=project_root(), capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.SubprocessError): return ''
     return out.stdout.strip() if out.returncode == 0 else ''
+
+def run_commit(spec: RunSpec) -> str:
+    "Short hash of the commit that last changed the committed `folds.csv` of `spec`'s run ('' outside a git checkout or for a run never committed)."
+    return file_commit(spec.results_dir(Path('results'))/'folds.csv')
 
 # %% ../nbs/09c_ablations.ipynb #a5fc7899
 ABLATION_TABLE = 'ablations/table.csv'   # under the results tree
@@ -68,12 +71,6 @@ def mean_flips(row) -> float:
     "Mean share of flipped decisions over the everyday changes a prototype's row reports (columns named as `augment.PERTURBATIONS`)."
     return float(np.mean([row[c] for c in PERTURBATIONS if c in row]))
 
-def file_commit(rel: str) -> str:
-    "Short hash of the last commit that changed (not moved) the project file `rel`; '' outside a git checkout."
-    cmd = ['git', 'log', '-1', '--follow', '--diff-filter=AM', '--format=%h', '--', rel]
-    try: out = subprocess.run(cmd, cwd=project_root(), capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError): return ''
-    return out.stdout.strip() if out.returncode == 0 else ''
 
 # %% ../nbs/09c_ablations.ipynb #36bfb681
 def _canonical(d):

@@ -12,8 +12,8 @@ import pandas as pd
 
 # %% auto #0
 __all__ = ['TIMING', 'SKIP', 'TOLERANCE', 'METRICS', 'NUMERIC_TOLERANCE', 'RESULT_TOLERANCE_PTS', 'SHIP_FIELDS', 'NOT_CHOICES',
-           'is_timing', 'result_files', 'compare_file', 'diverged_folds', 'column_level', 'chosen_otherwise',
-           'run_means_moved_pts', 'result_levels', 'compare_trees', 'write_reproduction']
+           'is_timing', 'result_files', 'compare_file', 'fold_pairs', 'diverged_folds', 'column_level',
+           'chosen_otherwise', 'run_means_moved_pts', 'result_levels', 'compare_trees', 'write_reproduction']
 
 # %% ../nbs/19a_compare.ipynb #c0a70006
 TIMING = re.compile(r'(^|_)(wall|seconds|secs|s|ms|minutes|latency|cpu|cpus|rss|mb_peak|peak_rss_mb|time|timing|started|command|median_ms|p90_ms|first_answer_s)($|_)|_ms$|_s$|seconds')
@@ -94,18 +94,24 @@ def compare_file(committed, reproduced, name: str | None = None, tolerance: floa
 # %% ../nbs/19a_compare.ipynb #4e56bd0c
 METRICS = ('accuracy', 'sensitivity', 'specificity', 'f1')
 
-def diverged_folds(committed, reproduced, tolerance: float = TOLERANCE) -> pd.DataFrame:
-    "One row per fold of every run in `committed` whose test accuracy moved beyond `tolerance` in `reproduced`: run, fold, accuracy before and after, the other columns that moved."
-    committed, reproduced = Path(committed), Path(reproduced); rows = []
+def fold_pairs(committed, reproduced) -> list[tuple]:
+    "(run, committed folds, reproduced folds) of every run both trees hold, on their common folds, read as `compare_file` reads them."
+    committed, reproduced, out = Path(committed), Path(reproduced), []
     for f in sorted(committed.rglob('folds.csv')):
-        g = reproduced/f.relative_to(committed)
-        if not g.exists(): continue
-        a, b = (pd.DataFrame(_columns(p)).set_index('fold') for p in (f, g))   # read as compare_file reads them
-        folds = a.index.intersection(b.index); a, b = a.loc[folds], b.loc[folds]
+        if not (g := reproduced/f.relative_to(committed)).exists(): continue   # a run the reproduction lacks is missing, not diverged
+        a, b = (pd.DataFrame(_columns(p)).set_index('fold') for p in (f, g))
+        k = a.index.intersection(b.index)
+        out.append((f.parent.relative_to(committed).as_posix(), a.loc[k], b.loc[k]))
+    return out
+
+def diverged_folds(committed, reproduced, tolerance: float = TOLERANCE, pairs=None) -> pd.DataFrame:
+    "One row per fold of every run in `committed` whose test accuracy moved beyond `tolerance` in `reproduced`: run, fold, accuracy before and after, the other columns that moved (`pairs`: `fold_pairs`, read here when not given)."
+    rows = []
+    for run, a, b in (fold_pairs(committed, reproduced) if pairs is None else pairs):
         moved = pd.DataFrame({c: _differences(a[c].tolist(), b[c].tolist()) > tolerance
-                              for c in a.columns if c in b.columns and not is_timing(c)}, index=folds)
-        for k in folds[moved.accuracy]:
-            rows.append({'run': f.parent.relative_to(committed).as_posix(), 'fold': int(k), 'accuracy_committed': float(a.at[k, 'accuracy']),
+                              for c in a.columns if c in b.columns and not is_timing(c)}, index=a.index)
+        for k in a.index[moved.accuracy]:
+            rows.append({'run': run, 'fold': int(k), 'accuracy_committed': float(a.at[k, 'accuracy']),
                          'accuracy_reproduced': float(b.at[k, 'accuracy']),
                          'also_moved': ' '.join(c for c in moved.columns[moved.loc[k]] if c not in METRICS)})
     return pd.DataFrame(rows, columns=['run', 'fold', 'accuracy_committed', 'accuracy_reproduced', 'also_moved'])
@@ -126,18 +132,10 @@ def column_level(file: str, column: str) -> str:
     return 'number'
 
 # %% ../nbs/19a_compare.ipynb #962ec909
-def _fold_pairs(committed: Path, reproduced: Path):
-    "(run, committed folds, reproduced folds) of every run both trees hold, on their common folds, read as `compare_file` reads them."
-    for f in sorted(committed.rglob('folds.csv')):
-        if not (g := reproduced/f.relative_to(committed)).exists(): continue
-        a, b = (pd.DataFrame(_columns(p)).set_index('fold') for p in (f, g))
-        k = a.index.intersection(b.index)
-        yield f.parent.relative_to(committed).as_posix(), a.loc[k], b.loc[k]
-
-def chosen_otherwise(committed, reproduced) -> pd.DataFrame:
+def chosen_otherwise(committed, reproduced, pairs=None) -> pd.DataFrame:
     "One row per fold whose hyper-parameters differ between the trees: run, fold, the settings that differ, accuracy before and after."
     rows = []
-    for run, a, b in _fold_pairs(Path(committed), Path(reproduced)):
+    for run, a, b in (fold_pairs(committed, reproduced) if pairs is None else pairs):
         cols = [c for c in a.columns if c in b.columns and not is_timing(c) and column_level('folds.csv', c) == 'choice']
         for k in a.index:
             diff = [c for c in cols if _differences([a.at[k, c]], [b.at[k, c]])[0] > 0]
@@ -145,17 +143,18 @@ def chosen_otherwise(committed, reproduced) -> pd.DataFrame:
                                   'accuracy_reproduced': float(b.at[k, 'accuracy'])})
     return pd.DataFrame(rows, columns=['run', 'fold', 'settings', 'accuracy_committed', 'accuracy_reproduced'])
 
-def run_means_moved_pts(committed, reproduced) -> float:
+def run_means_moved_pts(committed, reproduced, pairs=None) -> float:
     "The largest change, in points, of any run's 10-fold mean accuracy, sensitivity, specificity or F1 between the trees."
-    d = [100 * (a[m].astype(float).mean() - b[m].astype(float).mean()) for _, a, b in _fold_pairs(Path(committed), Path(reproduced))
+    d = [100 * (a[m].astype(float).mean() - b[m].astype(float).mean()) for _, a, b in (fold_pairs(committed, reproduced) if pairs is None else pairs)
          for m in METRICS if m in a and m in b]
     return float(np.nanmax(np.abs(d))) if d else 0.0
 
 # %% ../nbs/19a_compare.ipynb #1de90757
-def result_levels(report: pd.DataFrame, committed, reproduced, numeric_tolerance: float = NUMERIC_TOLERANCE) -> dict:
+def result_levels(report: pd.DataFrame, committed, reproduced, numeric_tolerance: float = NUMERIC_TOLERANCE, pairs=None) -> dict:
     "Which levels held (see above), the folds that chose otherwise, and whether the reproduction gives the same result (`same_result`)."
     c = report[report.compared]; level = pd.Series([column_level(f, k) for f, k in zip(c.file, c.column)], index=c.index, dtype=object)
-    other = chosen_otherwise(committed, reproduced); moved = run_means_moved_pts(committed, reproduced)
+    pairs = fold_pairs(committed, reproduced) if pairs is None else pairs   # every run's folds.csv, read once
+    other, moved = chosen_otherwise(committed, reproduced, pairs), run_means_moved_pts(committed, reproduced, pairs)
     held = {'structure': bool(c.same_shape.all()), 'decisions': bool((c.max_abs_diff[level == 'decision'] == 0).all()),
             'choices': other.empty, 'numbers': bool((c.max_abs_diff[level == 'number'] <= numeric_tolerance).all()),
             'run_means': moved <= RESULT_TOLERANCE_PTS}
@@ -181,9 +180,10 @@ def compare_trees(committed, reproduced, tolerance: float = TOLERANCE, extra=(),
                'identical': bool(len(cmp) == 0 or cmp.max_abs_diff.max() == 0), 'within_tolerance': not moved,
                'files_beyond_tolerance': moved,
                'only_in_reproduction': sorted(set(result_files(reproduced, skip)) - set(files)) if reproduced.exists() else []}
-    dv = diverged_folds(committed, reproduced, tolerance)   # a run the reproduction lacks is missing above, not diverged
+    pairs = fold_pairs(committed, reproduced)   # every run's folds.csv in both trees, read once for the three questions below
+    dv = diverged_folds(committed, reproduced, tolerance, pairs)
     summary |= {'folds_diverged': len(dv), 'diverged_folds': dv.to_dict('records')}
-    return rep, summary | result_levels(rep, committed, reproduced, numeric_tolerance)
+    return rep, summary | result_levels(rep, committed, reproduced, numeric_tolerance, pairs)
 
 def write_reproduction(report: pd.DataFrame, summary: dict, out) -> Path:
     "Write `report.csv` and `summary.json` into `out` (the committed `results/reproduction/`)."
