@@ -1,6 +1,6 @@
 """One measurement session of the phone budget: each EfficientNet-Lite backbone with a linear head in full int8, its
-size and one-thread median latency with LiteRT (`mobile.backbone_budgets`), appended to results/mobile/phone_budget.csv.
-Which backbones may ship is decided by the median over all recorded sessions (`mobile.phone_budget`), not by one.
+size and one-thread median latency with LiteRT (`phone.backbone_budgets`), appended to results/mobile/phone_budget.csv.
+Which backbones may ship is decided by the median over all recorded sessions (`phone.phone_budget`), not by one.
 
     .venv/bin/python bench/phone_budget.py       # about 2 min; run on an otherwise idle machine
 """
@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from mpox_nbdev.backbones import LITE
-from mpox_nbdev.mobile import PHONE_BUDGET, backbone_budgets, phone_budget
+from mpox_nbdev.phone import PHONE_BUDGET, backbone_budgets, phone_budget
 from mpox_nbdev.core import project_root
 
 if __name__ == '__main__':

@@ -35,7 +35,7 @@ def _why_not(run: tuple) -> str:
 # %% ../nbs/21_chapters.ipynb #62cc42e3
 def shipping_summary(results=None) -> str:
     "Markdown: per shipped model, the limits met, why this run, its threshold and ensemble, the most accurate run and why it does not ship."
-    from mpox_nbdev.mobile import PHONE_LIMITS
+    from mpox_nbdev.phone import PHONE_LIMITS
     m = Path(results or results_dir())/'mobile'; q, lat = pd.read_csv(m/'quantization.csv'), pd.read_csv(m/'latency.csv')
     runs, lines = load_folds(results).groupby(['task', 'backbone', 'augment'])[['accuracy', 'sensitivity']].mean(), []
     for t, c in shipped_cards().items():
