@@ -26,8 +26,8 @@ from .tuning import hyperband_search, prune_checkpoints
 
 # %% auto #0
 __all__ = ['fold_data_id', 'task_split', 'fold_head_path', 'head_layer', 'head_inputs', 'gate_inputs', 'head_change_views',
-           'pose_views', 'probe_views', 'probe_head', 'run_fold', 'load_fold_head', 'run_features', 'manifest_md5',
-           'experiment_fold', 'run_experiment']
+           'pose_views', 'probe_views', 'probe_head', 'training_copies', 'fold_head', 'run_fold', 'load_fold_head',
+           'run_features', 'manifest_md5', 'experiment_fold', 'run_experiment']
 
 # %% ../nbs/08a_experiment.ipynb #1ea98ae9
 def fold_data_id(train: pd.DataFrame, val: pd.DataFrame) -> str:
@@ -67,6 +67,7 @@ def gate_inputs(spec: RunSpec, manifest: pd.DataFrame, view: str = 'orig', trans
     if spec.arm.pose: return canonical_view_features(manifest, spec.backbone, view, transform, **kw)
     return extract_features(manifest, spec.backbone, view, transform, **kw)
 
+# %% ../nbs/08a_experiment.ipynb #9c4e3947
 def head_change_views(spec: RunSpec, manifest: pd.DataFrame, changes=PERTURBATIONS, **kw) -> dict:
     "{change: what `spec`'s heads read for every photo under that everyday change (`06_augment`)}."
     return {p: head_inputs(spec, manifest, f'robust-{p}', f, **kw) for p, f in changes.items()}
@@ -84,6 +85,7 @@ def probe_views(spec: RunSpec, manifest: pd.DataFrame, rows, root=None, progress
     changes = PERTURBATIONS if 'everyday' in kinds else {'mirror': PERTURBATIONS['mirror']} if 'mirror' in kinds else {}
     return [v[rows] for v in (*poses, *head_change_views(spec, manifest, changes, **kw).values())]
 
+# %% ../nbs/08a_experiment.ipynb #e22a2fd9
 def probe_head(spec: RunSpec, man: pd.DataFrame, X, tr, va, y, seed: int, root=None, progress: bool = False):
     """A probe arm's head fitted on rows `tr` of `man` (pooled features `X`) and chosen on rows `va` (`y`: a label per row):
     the linear probe (`07b_probe`), for `probeft` then trained on together with the backbone's last convolution (`07c_finetune`).
@@ -102,32 +104,46 @@ def probe_head(spec: RunSpec, man: pd.DataFrame, X, tr, va, y, seed: int, root=N
         best, trials = {**best, **ft}, trials + epochs
     return model, best, trials, dev, X, changed
 
-def _fit_fold(spec: RunSpec, man: pd.DataFrame, split: tuple, fold: int, y, root=None, progress: bool = False, reuse: bool = False):
-    """One backbone's head for one fold: (best settings, trials, test probabilities, validation (scores, labels) or None, extra columns),
-    kept beside the head in the cache; with `reuse`, read from there when a run with `spec`'s settings has made it (an ensemble's members)."""
-    train, val, test = task_split(man, split, spec.task)
-    tr, va, te = train.index.to_numpy(), val.index.to_numpy(), test.index.to_numpy()
-    data_id = fold_data_id(train, val)  # what the search saw
-    head = spec.head_path(fold, data_id); fit = head.with_name(f'{head.stem}.fit.pkl')
-    if reuse and fit.exists() and (kept := pickle.loads(fit.read_bytes()))['params'] == spec.params(): return kept['fit']
-    X, a = head_inputs(spec, man, pooled=True, root=root, progress=progress), spec.arm
-    views, Xtr, ytr, extra, dev = None, X[tr], y[tr], {}, None
-    if a.copies == 'paper':
-        views = {k: v[:, tr] for k, v in all_views(man, spec.backbone, root=root, progress=progress).items()}
+# %% ../nbs/08a_experiment.ipynb #e71c4798
+def training_copies(spec: RunSpec, man: pd.DataFrame, split: tuple, fold: int, X, tr, y, root=None, progress: bool = False) -> tuple:
+    "What the Hyperband search of `spec` trains on: (features, labels) of rows `tr` with the `gan` arm's synthetic ones, the paper's augmented views or None, extra columns."
+    a, views, extra, Xtr, ytr = spec.arm, None, {}, X[tr], y[tr]
+    if a.copies == 'paper': views = {k: v[:, tr] for k, v in all_views(man, spec.backbone, root=root, progress=progress).items()}
     if a.copies == 'generated':
         xs, ls = gan_training_features(man, split, fold, spec, root)
         Xtr, ytr, extra = np.concatenate([Xtr, xs]), np.concatenate([ytr, task_labels(ls, spec.task)]), {'n_synthetic': len(xs)}
+    return (Xtr, ytr), views, extra
+
+# %% ../nbs/08a_experiment.ipynb #2667a49d
+def fold_head(spec: RunSpec, man: pd.DataFrame, X, idx: tuple, y, train, views, fold: int, data_id: str, root=None, progress: bool = False) -> tuple:
+    """(head, settings, trials, test probabilities, validation (scores, labels) or None) of one fold (`idx`: train, validation and
+    test rows): the probe (`probe_head`) or the Hyperband search on `train`; a mirror-answering arm answers with the mean over
+    the photo and its mirror image, on the validation part too."""
+    (tr, va, te), a, dev = idx, spec.arm, None
     if a.probe: model, best, trials, dev, X, changed = probe_head(spec, man, X, tr, va, y, spec.seed + fold, root, progress)
     else:
-        model, best, trials = hyperband_search((Xtr, ytr), (X[va], y[va]), len(spec.classes), spec.tuner_dir(fold, data_id), views,
-                                               max_epochs=spec.max_epochs, factor=spec.factor, seed=spec.seed + fold,
-                                               space=a.space)
+        model, best, trials = hyperband_search(train, (X[va], y[va]), len(spec.classes), spec.tuner_dir(fold, data_id), views,
+                                               max_epochs=spec.max_epochs, factor=spec.factor, seed=spec.seed + fold, space=a.space)
         if a.space != 'paper': dev = (model.predict(X[va], verbose=0), y[va])
     probs = model.predict(X[te], verbose=0)
     if a.mirror_answer:  # test-time mirror: a photo and its mirror image get one answer, the mean of both
         M = changed[0]
         probs = (probs + model.predict(M[te], verbose=0)) / 2
         dev = ((model.predict(X[va], verbose=0) + model.predict(M[va], verbose=0)) / 2, y[va])
+    return model, best, trials, probs, dev
+
+# %% ../nbs/08a_experiment.ipynb #fe35416f
+def _fit_fold(spec: RunSpec, man: pd.DataFrame, split: tuple, fold: int, y, root=None, progress: bool = False, reuse: bool = False):
+    """One backbone's head for one fold: (best settings, trials, test probabilities, validation (scores, labels) or None, extra columns),
+    kept beside the head in the cache; with `reuse`, read from there when a run with `spec`'s settings has made it (an ensemble's members)."""
+    train, val, test = task_split(man, split, spec.task)
+    idx = tuple(d.index.to_numpy() for d in (train, val, test))
+    data_id = fold_data_id(train, val)  # what the search saw
+    head = spec.head_path(fold, data_id); fit = head.with_name(f'{head.stem}.fit.pkl')
+    if reuse and fit.exists() and (kept := pickle.loads(fit.read_bytes()))['params'] == spec.params(): return kept['fit']
+    X = head_inputs(spec, man, pooled=True, root=root, progress=progress)
+    fitted, views, extra = training_copies(spec, man, split, fold, X, idx[0], y, root, progress)
+    model, best, trials, probs, dev = fold_head(spec, man, X, idx, y, fitted, views, fold, data_id, root, progress)
     head.parent.mkdir(parents=True, exist_ok=True)
     model.save(head)  # the fold's chosen head, for export and quantization (cache only: up to ~150 MB)
     prune_checkpoints(spec.tuner_dir(fold, data_id))
@@ -135,6 +151,7 @@ def _fit_fold(spec: RunSpec, man: pd.DataFrame, split: tuple, fold: int, y, root
     tmp = fit.with_name(f'{fit.name}.{os.getpid()}.tmp'); tmp.write_bytes(pickle.dumps({'params': spec.params(), 'fit': out})); os.replace(tmp, fit)
     return out
 
+# %% ../nbs/08a_experiment.ipynb #1045b790
 def _mean_of_members(fits: list, members) -> tuple:
     "An ensemble's fold: the members' probabilities averaged; settings and trials kept per member."
     if len(fits) == 1: return fits[0]
@@ -165,6 +182,7 @@ def run_fold(spec: RunSpec, manifest: pd.DataFrame, fold: int, root=None, progre
                           **{f'p_{c}': probs[:, i] for i, c in enumerate(classes)}})
     return row, preds, pd.DataFrame(trials).assign(fold=fold)
 
+# %% ../nbs/08a_experiment.ipynb #3c97922e
 def load_fold_head(spec: RunSpec, manifest: pd.DataFrame, fold: int, recompute: bool = True):
     "Fold `fold`'s head of run `spec` from the cache; one missing there (a new machine, `--resume-from`) is made again first: the fold is seeded, so it is the same head."
     import keras
