@@ -109,10 +109,12 @@ def released_gradients():
     finally:
         for k in [k for k in registry if k not in before and k.startswith('CustomGradient-')]: del registry[k]
 
+# %% ../nbs/07_tuning.ipynb #1a35d28f
 SPACES = {'paper': 'val_accuracy', 'plus': 'val_xent'}   # search space -> the objective it is searched on
 
-def _search_classes():
-    import keras, keras_tuner as kt
+def _head_search_class():
+    "The keras-tuner hypermodel of a head: the paper's or the 'plus' space, trained on the features (and the paper's augmented views)."
+    import keras_tuner as kt
     class HeadSearch(kt.HyperModel):
         def __init__(self, train, val, n_classes, views=None, seed=0, units=UNITS, space='paper'):
             super().__init__()
@@ -134,7 +136,12 @@ def _search_classes():
             if self.space == 'plus' and hp.get('class_weight') == 'balanced': kw['class_weight'] = class_weights(y, self.n_classes)
             kw.pop('validation_data', None); kw['verbose'] = 0
             return _built(model, x, y).fit(x, y, validation_data=self.val, batch_size=self.bs, shuffle=True, **kw)
+    return HeadSearch
 
+# %% ../nbs/07_tuning.ipynb #b49750a0
+def _memory_hyperband_class():
+    "keras-tuner's Hyperband with the trials' checkpoints in memory (`_best_in_memory`)."
+    import keras, keras_tuner as kt
     class MemoryHyperband(kt.Hyperband):
         "Hyperband whose trial checkpoints live in the hypermodel's `store`; a checkpoint file is read only when the store lacks it."
         _loading = False
@@ -163,8 +170,9 @@ def _search_classes():
             best = self.oracle.get_best_trials(1)[0]; model = self.load_model(best)
             if (path := self._get_checkpoint_fname(best.trial_id)) in self.hypermodel.store: model.save_weights(path)
             return model
-    return HeadSearch, MemoryHyperband
+    return MemoryHyperband
 
+# %% ../nbs/07_tuning.ipynb #acc12445
 def hyperband_search(train, val, n_classes: int, project_dir, views=None, max_epochs: int = 6, factor: int = 3,
                      seed: int = 0, patience: int = 3, overwrite: bool = False, units=None, space: str = 'paper'):
     """Run (or reload) Hyperband for the head of `space` (widths from `units`, default the space's); return (best model,
@@ -176,7 +184,7 @@ def hyperband_search(train, val, n_classes: int, project_dir, views=None, max_ep
     project_dir, objective = Path(project_dir), SPACES[space]
     units = units or (UNITS if space == 'paper' else PLUS_UNITS)
     overwrite = overwrite or not any(project_dir.rglob('*.weights.h5'))
-    HeadSearch, MemoryHyperband = _search_classes()
+    HeadSearch, MemoryHyperband = _head_search_class(), _memory_hyperband_class()
     tuner = MemoryHyperband(HeadSearch(train, val, n_classes, views, seed, units=units, space=space),
                             objective=kt.Objective(objective, 'max' if 'accuracy' in objective else 'min'),
                             max_epochs=max_epochs, factor=factor, seed=seed + 1, directory=str(project_dir.parent),
