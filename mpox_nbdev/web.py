@@ -8,6 +8,7 @@ import base64, json, os, shutil, subprocess, tempfile, time
 from pathlib import Path
 
 import pandas as pd
+from fastcore.basics import patch
 
 from .core import MpoxError, data_root, models_dir, project_root
 from .folds import load_manifest
@@ -61,7 +62,8 @@ class Chromium:
     def __enter__(self):
         self._profile = tempfile.TemporaryDirectory()
         cmd_r, self._cmd_w = os.pipe(); self._res_r, res_w = os.pipe()
-        def fds(): os.dup2(cmd_r, 3); os.dup2(res_w, 4)
+        def fds():   # duplicates first: a pipe end that already is fd 3 would keep its close-on-exec flag through dup2(3, 3)
+            a, b = os.dup(cmd_r), os.dup(res_w); os.dup2(a, 3); os.dup2(b, 4)
         self.proc = subprocess.Popen([self.binary, '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
                                       '--disable-background-networking', '--disable-component-update', '--disable-sync',
                                       f'--window-size={self.window[0]},{self.window[1]}', f'--user-data-dir={self._profile.name}',
@@ -75,48 +77,62 @@ class Chromium:
         try: self.proc.wait(10)
         except subprocess.TimeoutExpired: self.proc.kill()
         os.close(self._cmd_w); os.close(self._res_r); self._profile.cleanup()
-    def send(self, method: str, session: str | None = None, **params) -> dict:
-        "One DevTools command; its result (raises on a protocol error)."
-        self._id += 1; msg = {'id': self._id, 'method': method, 'params': params}
-        if session: msg['sessionId'] = session
-        os.write(self._cmd_w, json.dumps(msg).encode() + b'\0')
-        t0 = time.time()
-        while True:
-            while b'\0' not in self._buf:
-                if time.time() - t0 > self.timeout: raise TimeoutError(f'chromium: no answer to {method} in {self.timeout} s')
-                chunk = os.read(self._res_r, 1 << 16)
-                if not chunk: raise MpoxError(f'chromium exited while answering {method}')
-                self._buf += chunk
-            line, self._buf = self._buf.split(b'\0', 1)
-            reply = json.loads(line)
-            if reply.get('id') == self._id:
-                if 'error' in reply: raise MpoxError(f"chromium: {method}: {reply['error'].get('message')}")
-                return reply.get('result', {})
-    def open(self, url: str) -> str:
-        "Open `url` in a new tab; return the session id for `evaluate`."
-        target = self.send('Target.createTarget', url=url)['targetId']
-        session = self.send('Target.attachToTarget', targetId=target, flatten=True)['sessionId']
-        self._targets[session] = target; return session
-    def close(self, session: str):
-        "Close the tab of `session`."
-        self.send('Target.closeTarget', targetId=self._targets.pop(session))
-    def evaluate(self, session: str, js: str):
-        "The value of the JavaScript expression `js` in the page (awaited when it is a promise); None on a page error."
-        r = self.send('Runtime.evaluate', session, expression=js, awaitPromise=True, returnByValue=True)
-        return None if 'exceptionDetails' in r else r.get('result', {}).get('value')
-    def screenshot(self, session: str, path, width: int = 1100, height: int = 900):
-        "Save a PNG of the tab of `session` at `width` x `height` CSS pixels."
-        self.send('Emulation.setDeviceMetricsOverride', session, width=width, height=height, deviceScaleFactor=1, mobile=False)
-        self.evaluate(session, 'new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))')   # laid out at the new size
-        Path(path).write_bytes(base64.b64decode(self.send('Page.captureScreenshot', session, format='png')['data']))
-    def wait_for(self, session: str, js: str, timeout: float | None = None):
-        "Poll `js` until it is truthy; return its value (TimeoutError after `timeout` seconds)."
-        t0 = time.time()
-        while time.time() - t0 < (timeout or self.timeout):
-            v = self.evaluate(session, js)
-            if v: return v
-            time.sleep(0.05)
-        raise TimeoutError(f'page: {js!r} still empty after {timeout or self.timeout} s')
+
+# %% ../nbs/12c_web.ipynb #d902f894
+@patch
+def send(self: Chromium, method: str, session: str | None = None, **params) -> dict:
+    "One DevTools command; its result (raises on a protocol error)."
+    self._id += 1; msg = {'id': self._id, 'method': method, 'params': params}
+    if session: msg['sessionId'] = session
+    os.write(self._cmd_w, json.dumps(msg).encode() + b'\0')
+    t0 = time.time()
+    while True:
+        while b'\0' not in self._buf:
+            if time.time() - t0 > self.timeout: raise TimeoutError(f'chromium: no answer to {method} in {self.timeout} s')
+            chunk = os.read(self._res_r, 1 << 16)
+            if not chunk: raise MpoxError(f'chromium exited while answering {method}')
+            self._buf += chunk
+        line, self._buf = self._buf.split(b'\0', 1)
+        reply = json.loads(line)
+        if reply.get('id') == self._id:
+            if 'error' in reply: raise MpoxError(f"chromium: {method}: {reply['error'].get('message')}")
+            return reply.get('result', {})
+
+# %% ../nbs/12c_web.ipynb #2d66a7b1
+@patch
+def open(self: Chromium, url: str) -> str:
+    "Open `url` in a new tab; return the session id for `evaluate`."
+    target = self.send('Target.createTarget', url=url)['targetId']
+    session = self.send('Target.attachToTarget', targetId=target, flatten=True)['sessionId']
+    self._targets[session] = target; return session
+
+@patch
+def close(self: Chromium, session: str):
+    "Close the tab of `session`."
+    self.send('Target.closeTarget', targetId=self._targets.pop(session))
+
+@patch
+def evaluate(self: Chromium, session: str, js: str):
+    "The value of the JavaScript expression `js` in the page (awaited when it is a promise); None on a page error."
+    r = self.send('Runtime.evaluate', session, expression=js, awaitPromise=True, returnByValue=True)
+    return None if 'exceptionDetails' in r else r.get('result', {}).get('value')
+
+@patch
+def screenshot(self: Chromium, session: str, path, width: int = 1100, height: int = 900):
+    "Save a PNG of the tab of `session` at `width` x `height` CSS pixels."
+    self.send('Emulation.setDeviceMetricsOverride', session, width=width, height=height, deviceScaleFactor=1, mobile=False)
+    self.evaluate(session, 'new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))')   # laid out at the new size
+    Path(path).write_bytes(base64.b64decode(self.send('Page.captureScreenshot', session, format='png')['data']))
+
+@patch
+def wait_for(self: Chromium, session: str, js: str, timeout: float | None = None):
+    "Poll `js` until it is truthy; return its value (TimeoutError after `timeout` seconds)."
+    t0 = time.time()
+    while time.time() - t0 < (timeout or self.timeout):
+        v = self.evaluate(session, js)
+        if v: return v
+        time.sleep(0.05)
+    raise TimeoutError(f'page: {js!r} still empty after {timeout or self.timeout} s')
 
 # %% ../nbs/12c_web.ipynb #c0de000c
 RESULT_JS = "document.getElementById('result')?.textContent"
