@@ -56,11 +56,13 @@ def paper_grid(backbones=None, tasks=TASKS, augments=PAPER_ARMS, base: RunSpec =
     "The grid's specs: `base`'s budget and seed for each backbone (default: every one whose weights resolve here) × task × arm."
     return [base.replace(backbone=b, task=t, augment=a) for b in (backbones or available_backbones()) for t in tasks for a in augments]
 
+# %% ../nbs/08b_grid.ipynb #0cc48209
 def ensemble_grid(backbones, tasks=TASKS, augments=ENSEMBLE_ARMS, base: RunSpec = RunSpec()) -> list[RunSpec]:
     "The ensemble runs (`ENSEMBLES`) whose member backbones are all among `backbones`, for the `augments` ensembles have."
     return [base.replace(backbone=e, task=t, augment=a) for e, members in ENSEMBLES.items() if set(members) <= set(backbones)
             for t in tasks for a in augments if arm(a).ensemble]
 
+# %% ../nbs/08b_grid.ipynb #57d5c15f
 WORKER_MEMORY = {'distributed.worker.memory.target': False, 'distributed.worker.memory.spill': False,
                  'distributed.worker.memory.pause': False, 'distributed.worker.memory.terminate': 0.6}
 
@@ -77,6 +79,7 @@ def _cluster(scheduler: str):
                 yield lc.scheduler_address
     return local()
 
+# %% ../nbs/08b_grid.ipynb #e5e6524e
 def feature_tasks(specs) -> list[list[RunSpec]]:
     "`specs` grouped by the backbone whose features they read (an ensemble's members apart), one run per arm, largest backbone first: a task each."
     by = {}
@@ -84,6 +87,7 @@ def feature_tasks(specs) -> list[list[RunSpec]]:
         for m in s.members: by.setdefault(m, {}).setdefault(s.augment, s.replace(backbone=m))
     return [list(by[b].values()) for b in sorted(by, key=lambda b: -BACKBONES[b].size)]
 
+# %% ../nbs/08b_grid.ipynb #8e065c52
 def backbone_features(specs, data_root=None, manifest_path=None) -> None:
     "The features every fold of `specs` (runs of one backbone) reads, computed into the cache (`run_features`) by one worker."
     limit_threads(); man = load_manifest(manifest_path)
@@ -94,6 +98,7 @@ def fold_tasks(specs, folds='all', manifest_path=None) -> list[tuple[RunSpec, in
     fs = fold_ids(load_manifest(manifest_path), folds)
     return [(s, int(k)) for s in specs for k in fs]
 
+# %% ../nbs/08b_grid.ipynb #1301f5ec
 @contextlib.contextmanager
 def cluster_client(scheduler: str):
     "A dask `Client` of `scheduler` ('local:N' starts N worker processes here, one TensorFlow thread pool each)."
@@ -115,6 +120,7 @@ def after(needs: list, fn, *a, **kw):
     "`fn(*a, **kw)`; a task submitted with the futures `needs` as its first argument starts once they are done."
     return fn(*a, **kw)
 
+# %% ../nbs/08b_grid.ipynb #2b41eef3
 def run_grid(specs, scheduler: str | None = None, **kw) -> pd.DataFrame:
     "Run every spec (`kw` go to `run_one`: folds, results, data_root, manifest_path, force); a status row each."
     if not scheduler: return pd.DataFrame([run_one(s, **kw) for s in tqdm(specs, desc='experiment grid')])
@@ -131,4 +137,3 @@ def run_grid(specs, scheduler: str | None = None, **kw) -> pd.DataFrame:
         runs = [c.submit(after, fold_futures.get(s, []), run_one, s, pure=False, priority=1, **kw) for s in specs]
         wait_for([*feats.values(), *(f for fs in fold_futures.values() for f in fs), *runs], 'grid on the cluster')
         return pd.DataFrame(c.gather(runs))
-
