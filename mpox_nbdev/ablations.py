@@ -78,6 +78,7 @@ def _canonical(d):
                      f"{len(g)} variants, accuracy {g.acc.min():.3f} to {g.acc.max():.3f}" for t, g in d.groupby('task')) + \
            f"; a mirror or a quarter turn flips {_pct(d[['mirror', 'rotate90']].to_numpy().max())}"
 
+# %% ../nbs/09c_ablations.ipynb #a15996c5
 def _finetune(js):
     return '; '.join(f"{j['task']}: accuracy {j['before']['accuracy']:.3f} to {j['after']['accuracy']:.3f}, mean flips "
                      f"{_pct(mean_flips(j['before']['flips']))} to {_pct(mean_flips(j['after']['flips']))}, ECE {j['before']['ece']:.3f} to "

@@ -92,18 +92,27 @@ def arm(name: str) -> Arm:
     if name not in ARMS: raise ValueError(f"unknown arm {name!r}: one of {', '.join(ARMS)}")
     return ARMS[name]
 
+# %% ../nbs/06b_arms.ipynb #98b129d9
 def arm_names(**where) -> tuple[str, ...]:
     "Names of the arms whose fields (or properties) equal `where`'s values, in declaration order."
     return tuple(a.name for a in ARMS.values() if all(getattr(a, k) == v for k, v in where.items()))
 
 PAPER_ARMS = arm_names(role='paper', in_grid=True)   # the paper's grid: Tables 2-3
+
 GAN_ARM, = arm_names(copies='generated')
+
 BASELINE, = arm_names(role='baseline')
+
 SHIPPED, = arm_names(role='shipped')
+
 MAIN_ARMS = arm_names(main=True)
+
 ABLATIONS = arm_names(main=False)
+
 GRID_ARMS = arm_names(in_grid=True, main=True)       # the grid of `mpox reproduce` (the GAN arm and the ensembles run after it)
+
 ABLATION_GRID = arm_names(in_grid=True, main=False)  # `mpox reproduce --ablations`: each a row of the ablation table, its runs under results/ablations/
+
 ENSEMBLE_ARMS = arm_names(ensemble=True)
 
 # %% ../nbs/06b_arms.ipynb #697f14b2

@@ -47,6 +47,7 @@ def box_mask(boxes, crop, size: int) -> np.ndarray:
         m[b:d, a:c] = True
     return m
 
+# %% ../nbs/14_audit.ipynb #01100b38
 def pointing_score(cam: np.ndarray, mask: np.ndarray) -> dict:
     "Share of the heatmap's energy inside `mask`, the mask's share of the area (the chance level), whether the peak is inside, and the share of the image at or above half the peak (how diffuse the map is)."
     cam = np.clip(np.asarray(cam, float), 0, None); total = cam.sum()
@@ -148,6 +149,7 @@ def ita(im: Image.Image) -> float:
     L, b = np.median(lab[m if m.mean() >= .05 else slice(None)][:, [0, 2]], axis=0)
     return float(np.degrees(np.arctan2(L - 50, b)))
 
+# %% ../nbs/14_audit.ipynb #856ed1b6
 def ita_band(v: float) -> str: return next(name for lo, name in ITA_BANDS if v > lo)
 
 def skin_tone_table(spec: RunSpec, results=None) -> pd.DataFrame:

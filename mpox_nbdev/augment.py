@@ -42,6 +42,7 @@ AUG_LEVELS, FLIPS, VIEWS = (0.1, 0.25, 0.5), (0, 1, 2), 2
 
 def view_name(level: float, flip: int, draw: int) -> str: return f'aug-l{level}-f{flip}-d{draw}'
 
+# %% ../nbs/06_augment.ipynb #d8f8beeb
 def _view_transform(level: float, flip: int, draw: int, seed: int = 0):
     def f(img, row):
         rng = np.random.default_rng(zlib.crc32(f'{row.md5}|{row.crop}|{level}|{flip}|{draw}|{seed}'.encode()))

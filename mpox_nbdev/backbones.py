@@ -145,6 +145,7 @@ def weights_path(name: str) -> Path:
                            f"(keras.applications' file) on a machine with internet and put it in {p.parent}")
     return p
 
+# %% ../nbs/04_backbones.ipynb #dd22f665
 def weights_id(name: str, weights='imagenet') -> str:
     "A short content id of the weights (md5 of the file), used in cache keys; 'random' for `weights=None`."
     if weights is None: return 'random'

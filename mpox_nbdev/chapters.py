@@ -63,6 +63,7 @@ def flip_table(results=None) -> pd.DataFrame:
     if (r/'int8_summary.csv').exists(): rb = pd.concat([rb, pd.read_csv(r/'int8_summary.csv').assign(augment=lambda d: d.augment + ' int8')], ignore_index=True)
     return rb
 
+# %% ../nbs/21_chapters.ipynb #cb7a5232
 def flip_targets_sentence(results=None) -> str:
     "How many flip targets each shipped model (full int8) meets, and the run closest to them."
     r, cards = Path(results or results_dir())/'robustness', shipped_cards()
@@ -89,6 +90,7 @@ def reproduction_summary(results=None) -> str:
     if s.get('adopted'): out += f" On {s['adopted'][:10]} its output was adopted as the committed files (`mpox adopt`, after reading this report)."
     return out
 
+# %% ../nbs/21_chapters.ipynb #8df3c033
 def moved_files(results=None, n: int = 15) -> pd.DataFrame:
     "The `n` files whose numbers moved most in the last reproduction: columns compared and the largest absolute difference."
     rep = pd.read_csv(Path(results or results_dir())/'reproduction'/'report.csv')

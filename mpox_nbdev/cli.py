@@ -59,6 +59,7 @@ def curate(data_root: DATA_ROOT = None,
 # %% ../nbs/20_cli.ipynb #e873c657
 def _folds(v: str): return v if v == 'all' else [int(x) for x in v.split(',')]
 
+# %% ../nbs/20_cli.ipynb #dc97acb5
 def job_log(command: str, folder: Path) -> Path:
     "`folder`/`command`.log with a line for this start appended; says where it is, so the terminal keeps one progress view."
     folder.mkdir(parents=True, exist_ok=True); log = folder/f'{command}.log'
@@ -66,6 +67,7 @@ def job_log(command: str, folder: Path) -> Path:
     print(f"messages of TensorFlow, the notebook kernels and the workers: {log}", flush=True)
     return log
 
+# %% ../nbs/20_cli.ipynb #811c1c7b
 @call_parse
 def reproduce(data_root: DATA_ROOT = None,
               seed: Param('seed for the draw, folds, search and initialisation', int) = RunSpec().seed,
@@ -109,6 +111,7 @@ def adopt(scratch: Param('the scratch tree of the reproduction (default .cache/r
 
 # %% ../nbs/20_cli.ipynb #dc8fe970
 TASK = Param('binary: Mpox vs Others; multiclass: Acne, Chickenpox, Mpox, Healthy', str, choices=list(TASKS))
+
 MODEL = Param('a TFLite model (default: models/<task>.tflite)', Path)
 
 @call_parse
@@ -137,6 +140,7 @@ def predict(paths: Param('image files and/or folders (searched recursively)', Pa
         df.to_csv(csv, index=False); print(f'wrote {len(df)} rows to {csv}')
     return 1 if errors else 0
 
+# %% ../nbs/20_cli.ipynb #e81d7522
 @call_parse
 def explain(image: Param('one image file', Path, opt=False),
             out: Param('output image, e.g. overlay.png', Path, required=True) = None,
@@ -156,6 +160,7 @@ def overview() -> str:
              'Research and decision-support software, not a diagnostic device.', '', 'commands:']
     return '\n'.join(lines + [f'  {n:<10} {f.__doc__.splitlines()[0]}' for n, f in COMMANDS.items()])
 
+# %% ../nbs/20_cli.ipynb #580857b9
 @contextlib.contextmanager
 def quiet_tensorflow():
     "Keep TensorFlow/Keras log lines and Python warnings out of the CLI's output for the block."
@@ -176,6 +181,7 @@ def command_parser(func, prog: str) -> argparse.ArgumentParser:
         else: p.add_argument(k, **param.kwargs)
     return p
 
+# %% ../nbs/20_cli.ipynb #9b356870
 def main(argv=None) -> int:
     "Entry point of the `mpox` console script; returns the exit status."
     argv = sys.argv[1:] if argv is None else list(argv)

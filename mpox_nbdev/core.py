@@ -49,6 +49,7 @@ def env_vars(**values):
     try: yield
     finally: put(old)
 
+# %% ../nbs/00_core.ipynb #74a574f3
 @contextlib.contextmanager
 def quiet_native_logs(to=os.devnull, keep_python: bool = False):
     """Send what is written straight to file descriptor 2 -- TensorFlow's and LiteRT's start-up notices, and all that child
@@ -101,9 +102,13 @@ def scratch_cache(*keep: str):
 
 # %% ../nbs/00_core.ipynb #57201951
 CLASSES = ['Acne', 'Chickenpox', 'Mpox', 'Healthy']
+
 BINARY_CLASSES = ['Mpox', 'Others']
+
 TASKS = ('binary', 'multiclass')          # Campana et al.
+
 EXTRA_TASKS = ('mpox_healthy',)           # Yadav & Dabhi: Mpox vs Healthy only
+
 ALL_TASKS = TASKS + EXTRA_TASKS
 
 def task_classes(task: str) -> list[str]:
@@ -113,11 +118,13 @@ def task_classes(task: str) -> list[str]:
     if task == 'mpox_healthy': return ['Mpox', 'Healthy']
     raise ValueError(f"task must be one of {ALL_TASKS}, not {task!r}")
 
+# %% ../nbs/00_core.ipynb #5557bae1
 def task_rows(labels, task: str) -> np.ndarray:
     "Boolean mask of the images a task uses (all of them, except Mpox vs Healthy which leaves out acne and chickenpox)."
     labels = np.asarray(labels)
     return np.isin(labels, task_classes(task)) if task == 'mpox_healthy' else np.ones(len(labels), bool)
 
+# %% ../nbs/00_core.ipynb #3041d912
 def task_labels(labels, task: str) -> np.ndarray:
     "Integer targets for `labels` (4-class names) under `task`."
     labels = np.asarray(labels)
@@ -127,6 +134,7 @@ def task_labels(labels, task: str) -> np.ndarray:
     if odd: raise ValueError(f"labels {odd} are not {task} classes {list(idx)}")
     return np.array([idx[l] for l in labels], dtype=int)
 
+# %% ../nbs/00_core.ipynb #3959dfa6
 def task_targets(labels, task: str) -> np.ndarray:
     "One integer target per image under `task` (as `task_labels`), -1 for the images the task leaves out (`task_rows`)."
     labels = np.asarray(labels); keep = task_rows(labels, task)
@@ -141,6 +149,7 @@ def md5sum(path, chunk: int = 1 << 20) -> str:
         for b in iter(lambda: f.read(chunk), b''): h.update(b)
     return h.hexdigest()
 
+# %% ../nbs/00_core.ipynb #2ebe527d
 def seed_everything(seed: int = 0):
     "Seed Python, NumPy and (if imported) TensorFlow and Keras, so runs repeat; Keras's default seeds get a stream of their own."
     random.seed(seed); np.random.seed(seed)

@@ -39,6 +39,7 @@ def candidates(reg: pd.DataFrame | None = None) -> pd.DataFrame:
 
 # %% ../nbs/02_curation.ipynb #05d822fe
 HASH_BITS, MAX_HAMMING, MAX_MAD = 16, 40, 18
+
 CENTRE_CROPS = (1.0, 0.75, 0.55)  # whole photo, and two centre crops: a zoomed or re-cropped copy matches one of them
 
 def photo_signature(im: Image.Image) -> tuple[np.ndarray, np.ndarray]:
@@ -51,6 +52,7 @@ def photo_signature(im: Image.Image) -> tuple[np.ndarray, np.ndarray]:
         ts.append(np.asarray(c.resize((16, 16), Image.BILINEAR), dtype=np.float32))
     return np.stack(hs), np.stack(ts)
 
+# %% ../nbs/02_curation.ipynb #9518ebb1
 def signatures(df: pd.DataFrame, root=None, crops=None, cache=None, progress: bool = True):
     "Signatures for the files of `df` (optionally cropped), cached in an `.npz` keyed by md5+crop."
     root = Path(root or data_root(must_exist=True))

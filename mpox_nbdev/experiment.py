@@ -72,6 +72,7 @@ def head_change_views(spec: RunSpec, manifest: pd.DataFrame, changes=PERTURBATIO
     "{change: what `spec`'s heads read for every photo under that everyday change (`06_augment`)}."
     return {p: head_inputs(spec, manifest, f'robust-{p}', f, **kw) for p, f in changes.items()}
 
+# %% ../nbs/08a_experiment.ipynb #df35cabb
 def pose_views(manifest: pd.DataFrame, name: str, **kw) -> list:
     "Pooled features of every photo in each of its eight poses at the canonical exposure (`06a_pose`), pose 0 being the photo as it is."
     return [extract_features(manifest, name, f'exposed-pose{i}', lambda a, r, i=i: canonical_exposure(pose_transform(a, i)), **kw) for i in range(POSES)]
@@ -160,6 +161,7 @@ def _mean_of_members(fits: list, members) -> tuple:
     dev = None if fits[0][3] is None else (np.mean([f[3][0] for f in fits], 0), fits[0][3][1])
     return best, trials, np.mean([f[2] for f in fits], 0), dev, fits[0][4]
 
+# %% ../nbs/08a_experiment.ipynb #3061950f
 def run_fold(spec: RunSpec, manifest: pd.DataFrame, fold: int, root=None, progress: bool = False):
     "Tune and score one outer fold of `spec`; return (row of folds.csv as a dict, predictions, every trial of the search)."
     seed_everything(spec.seed)

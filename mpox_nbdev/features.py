@@ -25,6 +25,7 @@ def feature_key(md5: str, crop: str, view: str = 'orig') -> str:
     "Content address of one image view's features (the backbone and weights id name the folder)."
     return hashlib.sha1(f'{md5}|{crop or ""}|{view}'.encode()).hexdigest()[:24]
 
+# %% ../nbs/05_features.ipynb #a620970f
 @functools.lru_cache(maxsize=2)
 def backbone_model(name: str, weights: str | None = 'imagenet', layer: str | None = None):
     """The backbone, built once per process (the two most recent are kept: building one takes seconds); with `layer`, the part

@@ -28,6 +28,7 @@ def stratified_folds(labels, groups, k: int = 10, seed: int = 0) -> np.ndarray:
     for f, (_, test) in enumerate(cv.split(np.zeros(len(labels)), labels, groups)): fold[test] = f
     return fold
 
+# %% ../nbs/03_folds.ipynb #24af6137
 def train_val_split(dev: pd.DataFrame, seed: int = 0, val_frac: float = 0.25):
     "Stratified group split of a development set into (train, val), `val_frac` of it for validation."
     from sklearn.model_selection import StratifiedGroupKFold
@@ -63,6 +64,7 @@ def load_manifest(path=None, verify: bool = False, root=None) -> pd.DataFrame:
     if verify: verify_files(m, root)
     return m
 
+# %% ../nbs/03_folds.ipynb #aa7e1ec6
 def fold_ids(manifest: pd.DataFrame, folds='all') -> list[int]:
     "The outer folds `folds` names: every fold of `manifest` for 'all' (sorted), else the given ones, as ints."
     return [int(k) for k in (sorted(manifest.fold.unique()) if folds == 'all' else folds)]

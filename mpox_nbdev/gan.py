@@ -132,6 +132,7 @@ def manifest_id(manifest: pd.DataFrame) -> str:
     "Short id of a manifest's images, crops and folds (which generators belong to which manifest)."
     return hashlib.sha1('|'.join(sorted(f'{m}:{c}:{f}' for m, c, f in zip(manifest.md5, manifest.crop, manifest.fold))).encode()).hexdigest()[:10]
 
+# %% ../nbs/13_gan.ipynb #f282ad40
 def gan_dir(manifest: pd.DataFrame, fold: int, seed: int = 0, steps: int = GAN_STEPS, split=None) -> Path:
     "Cache folder of fold `fold`'s generator: named by the exact training images, seed and steps."
     train = (split or fold_split(manifest, fold, seed))[0]
@@ -185,7 +186,6 @@ def fold_generator(manifest: pd.DataFrame, fold: int, seed: int = 0, steps: int 
     import keras
     d = cached_generator(manifest, fold, seed, steps, root, progress, split)
     return keras.models.load_model(d/'generator.keras', compile=False), json.loads((d/'meta.json').read_text())
-
 
 # %% ../nbs/13_gan.ipynb #a012d4c5
 def sample_images(G, label: int, n: int, seed: int = 0) -> np.ndarray:
@@ -292,6 +292,7 @@ def plot_gan_history(history: pd.DataFrame):
     fig.tight_layout()
     return fig
 
+# %% ../nbs/13_gan.ipynb #68e944c8
 def sample_sheet(G, real: np.ndarray, real_y: np.ndarray, n: int = 6, seed: int = 0):
     "Per class: n real training images (left) and n generated ones (right)."
     import matplotlib.pyplot as plt

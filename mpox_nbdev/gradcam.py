@@ -19,6 +19,7 @@ def penultimate_layer(model) -> str | None:
     names = [l.name for l in model.layers]
     return next((n for n in ('ft_relu6', 'head_relu6') if n in names), None)
 
+# %% ../nbs/11b_gradcam.ipynb #b9d4f23f
 def class_score(k: int):
     "The score a heatmap explains for class `k`: its logit less the mean logit, which is what the softmax sees (a two-class linear head keeps one class's logit at 0: that logit alone explains nothing)."
     import keras
@@ -53,6 +54,7 @@ def gradcam(model, image: np.ndarray, class_index: int | None = None) -> tuple[n
     if 'canonical_pose' in {l.name for l in model.layers}: cam = from_pose(cam, canonical_pose(x[0]))   # the model saw the photo turned: turn its heatmap back
     return cam, probs
 
+# %% ../nbs/11b_gradcam.ipynb #2a554334
 def gradcam_overlay(image: np.ndarray, cam: np.ndarray, alpha: float = 0.45, caption: str | None = None) -> Image.Image:
     "The image with the heatmap (jet colour map) blended on top, side by side with the original, and a caption."
     import matplotlib

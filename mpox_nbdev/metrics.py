@@ -57,6 +57,7 @@ def decisions(probs, threshold: float | None = None) -> np.ndarray:
     if threshold is not None and p.shape[1] == 2: return np.where(p[:, 0] >= threshold, 0, 1)
     return p.argmax(1)
 
+# %% ../nbs/08_metrics.ipynb #f7dda6ef
 def confidence_floor(probs, labels, threshold: float | None = None, target: float = 0.95) -> float:
     "Lowest confidence (p of the decided class) at or above which the decisions are right for at least `target` of the rows."
     p, y = np.asarray(probs, float), np.asarray(labels)
@@ -65,6 +66,7 @@ def confidence_floor(probs, labels, threshold: float | None = None, target: floa
         if ok[conf >= f].mean() >= target: return float(f)
     return float(conf.max())
 
+# %% ../nbs/08_metrics.ipynb #d6cd1936
 def verdict_rates(probs, labels, floor: float, threshold: float | None = None) -> dict:
     "Share of rows left inconclusive by `floor`, and accuracy (and, for two classes, sensitivity of class 0) on the rest and on all."
     p, y = np.asarray(probs, float), np.asarray(labels)
@@ -77,6 +79,7 @@ def verdict_rates(probs, labels, floor: float, threshold: float | None = None) -
                 'sensitivity_all': float((d[pos] == 0).mean())}
     return out
 
+# %% ../nbs/08_metrics.ipynb #8b3262d7
 def prediction_arrays(preds: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[str]]:
     "(probabilities n x k, integer labels, class names) of a run's predictions (`file, fold, label, pred, p_<class>...`)."
     p = preds.filter(like='p_'); classes = [c[2:] for c in p.columns]
@@ -97,6 +100,7 @@ def verdict(confidence: float, score: float | None, card: dict) -> str:
 # %% ../nbs/08_metrics.ipynb #0b0e0005
 def _bin_index(conf, bins: int) -> np.ndarray: return np.clip(np.digitize(conf, np.linspace(0, 1, bins + 1)[1:-1]), 0, bins - 1)
 
+# %% ../nbs/08_metrics.ipynb #6bfb384a
 def calibration_bins(probs, labels, bins: int = 10) -> pd.DataFrame:
     "Per non-empty equal-width bin of top-label confidence: mean confidence, accuracy and count (a reliability diagram's points)."
     p = np.asarray(probs, float); conf, right = p.max(1), p.argmax(1) == np.asarray(labels)
@@ -109,6 +113,7 @@ def expected_calibration_error(probs, labels, bins: int = 10) -> float:
     b = _bin_index(conf, bins)   # per bin |mean confidence - accuracy| x its share = |sum of confidences - number right| / n
     return float(np.abs(np.bincount(b, conf, bins) - np.bincount(b, right, bins)).sum() / len(conf))
 
+# %% ../nbs/08_metrics.ipynb #ca3f0324
 def ece_interval(probs, labels, bins: int = 10, n_boot: int = 2000, level: float = 0.95, seed: int = 0) -> tuple[float, float]:
     "Percentile bootstrap interval of the ECE, the photos drawn with replacement: how much the ECE of a few hundred photos can move."
     p, y = np.asarray(probs, float), np.asarray(labels)
@@ -122,6 +127,7 @@ def with_temperature(probs, t: float) -> np.ndarray:
     z -= z.max(1, keepdims=True); e = np.exp(z)
     return e / e.sum(1, keepdims=True)
 
+# %% ../nbs/08_metrics.ipynb #c8591be6
 def fit_temperature(probs, labels, bounds=(0.05, 20.0)) -> float:
     "The temperature that minimises the log-loss of `probs` on `labels` (held-out predictions)."
     from scipy.optimize import minimize_scalar

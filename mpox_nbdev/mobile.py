@@ -300,6 +300,7 @@ def unseen_photos(registry=None) -> list:
                ~reg.status.str.startswith('deleted') & ~reg.md5.isin(man.md5)]
     return [(f, lambda f=f: load_image(data_root()/f)) for f in skin.file]
 
+# %% ../nbs/11c_mobile.ipynb #150c5b46
 def shipped_model(task: str) -> tuple[dict, TFLiteClassifier]:
     "(card, classifier) of the shipped model of `task` (`models/<task>.json`, `.tflite`)."
     return json.loads((models_dir()/f'{task}.json').read_text()), TFLiteClassifier(models_dir()/f'{task}.tflite')

@@ -29,16 +29,19 @@ __all__ = ['GATES', 'GATE_PASS_RATE', 'SETS', 'GATE_TARGETS', 'hellinger', 'stag
 # %% ../nbs/05a_ood.ipynb #0a5d0006
 def _unit(f): f = np.asarray(f, np.float64); return f / np.maximum(np.linalg.norm(f, axis=1, keepdims=True), 1e-12)
 
+# %% ../nbs/05a_ood.ipynb #bd6b7a7a
 def hellinger(f) -> np.ndarray:
     "Square root of non-negative features, scaled to unit length (rows)."
     return _unit(np.sqrt(np.maximum(np.asarray(f, np.float64), 0)))
 
+# %% ../nbs/05a_ood.ipynb #78f31cf6
 def stage_blocks(f, pooled: int) -> np.ndarray:
     """Stage features (every stage's pooled output, then the `pooled` features: `stage_model`) as the stage gates compare
     them: each of the two parts square-rooted and scaled to unit length, the two weighted equally (rows of unit length)."""
     f = np.asarray(f, np.float64)
     return np.hstack([hellinger(f[:, :-pooled]), hellinger(f[:, -pooled:])]) / np.sqrt(2)
 
+# %% ../nbs/05a_ood.ipynb #648040ed
 class KNNGate:
     """Distance of features to their `k` nearest reference photos: 1 - mean cosine similarity. With `pooled`, the features
     are stage features whose last `pooled` columns are the pooled ones, compared as `stage_blocks`."""
@@ -53,6 +56,7 @@ class KNNGate:
         sim = self.view(f) @ self.ref.T
         return 1 - np.sort(sim, 1)[:, -self.k:].mean(1).astype(np.float64)
 
+# %% ../nbs/05a_ood.ipynb #94710d10
 class MahalanobisGate:
     "Squared Mahalanobis distance to the reference mean, Ledoit-Wolf shrinkage covariance, full space."
     def __init__(self, ref, transform: bool = True):
@@ -121,6 +125,7 @@ def far_ood_pictures(seed: int = 0, crops: int = 3, texts: int = 20, noises: int
         out.append((f'field/{j}', 'uniform field', Image.new('RGB', (320, 320), tuple(int(v) for v in rng.integers(0, 256, 3)))))
     return out
 
+# %% ../nbs/05a_ood.ipynb #367409ff
 def face_pictures(n: int = 40, seed: int = 0) -> list[tuple[str, str, Image.Image]]:
     "(name, 'face', picture): `n` of scikit-image's 25 px grey face crops."
     import skimage
@@ -154,6 +159,7 @@ def evaluation_pictures() -> dict:
     return {'far': far_ood_pictures(), 'faces': face_pictures(),
             'measles': [(f, 'measles', load_image(data_root()/f)) for f in tqdm(mea.file, desc='measles photos', leave=False)]}
 
+# %% ../nbs/05a_ood.ipynb #f5e55217
 def evaluation_features(backbone: str, pictures: dict | None = None, pose: bool = False, layer: str | None = None) -> dict:
     "{set: (names, kinds, features)} of the evaluation sets (`evaluation_pictures`) for `backbone` (`pose`: each picture in its canonical view; `layer`: as `picture_features`)."
     return {s: ([n for n, _, _ in items], [k for _, k, _ in items], picture_features([p for _, _, p in items], backbone, pose=pose, layer=layer))
@@ -222,6 +228,7 @@ def leave_group_out_scores(ref, groups, k: int = 5, view=hellinger) -> np.ndarra
     sim[g[:, None] == g[None]] = -np.inf
     return 1 - np.sort(sim, 1)[:, -k:].mean(1)
 
+# %% ../nbs/05a_ood.ipynb #ee3bf501
 def chosen_gate(backbone: str, results=None, manifest: pd.DataFrame | None = None, pass_rate: float = GATE_PASS_RATE, features=None) -> dict:
     """The gate to ship for `backbone`: of the kNN gates in results/ood/gates.csv that a model can carry (square-rooted features),
     those meeting `GATE_TARGETS` first, then the best far-set AUROC; its ten-fold rates, what it reads (`layer`: None for the

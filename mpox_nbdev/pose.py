@@ -36,6 +36,7 @@ def block_ramp(n: int, pool: int = POSE_POOL) -> np.ndarray:
     if n % pool: raise ValueError(f'the canonical pose needs an input size that is a multiple of {pool}, not {n}')
     return ((np.arange(n // pool) * pool + (pool - 1) / 2) - (n - 1) / 2) / n
 
+# %% ../nbs/06a_pose.ipynb #057df339
 def brightness_moment(x: np.ndarray, pool: int = POSE_POOL) -> np.ndarray:
     "(horizontal, vertical) offset of the brightness of a square H×W×3 image from its centre, in units of the side, over `pool`×`pool` block means."
     n = x.shape[0]; r = block_ramp(n, pool)
@@ -47,6 +48,7 @@ def canonical_pose(x: np.ndarray) -> int:
     d = np.array([np.cos(POSE_DIRECTION), np.sin(POSE_DIRECTION)])
     return int(np.argmax([brightness_moment(pose_transform(x, i)) @ d for i in range(POSES)]))
 
+# %% ../nbs/06a_pose.ipynb #a6d31019
 def to_canonical_pose(x: np.ndarray) -> np.ndarray:
     "Square image `x` turned (and mirrored) into its canonical pose."
     if x.shape[0] != x.shape[1]: raise ValueError(f'the canonical pose needs a square image, not {x.shape[0]}x{x.shape[1]}')
@@ -60,6 +62,7 @@ def pose_kernels(n: int, pool: int = POSE_POOL) -> np.ndarray:
     K = np.stack([from_pose(D, i) for i in range(POSES)], -1) / (3 * m * m)
     return np.repeat(K[:, :, None, :], 3, axis=2).astype(np.float32)
 
+# %% ../nbs/06a_pose.ipynb #e0b567e4
 def canonical_pose_layer(name: str = 'canonical_pose'):
     "A Keras layer: a batch of square RGB images -> each in its canonical pose (as `to_canonical_pose`)."
     import keras, tensorflow as tf
@@ -76,6 +79,7 @@ def canonical_pose_layer(name: str = 'canonical_pose'):
 
 # %% ../nbs/06a_pose.ipynb #92043664
 EXPOSURE_MEAN = 128.0   # the mean pixel value (0-255) every photo is scaled to
+
 EXPOSURE_GAIN = 4.0     # at most this much brighter: a nearly black picture is not blown up into noise
 
 def canonical_exposure(x: np.ndarray) -> np.ndarray:
@@ -83,6 +87,7 @@ def canonical_exposure(x: np.ndarray) -> np.ndarray:
     y = np.asarray(x, np.float32)
     return np.clip(y * np.float32(min(EXPOSURE_MEAN / max(float(y.mean()), 1.0), EXPOSURE_GAIN)), 0, 255)
 
+# %% ../nbs/06a_pose.ipynb #f57acea6
 def canonical_exposure_layer(name: str = 'canonical_exposure'):
     "A Keras layer: a batch of RGB images (0–255) -> each scaled as `canonical_exposure` scales it."
     import keras

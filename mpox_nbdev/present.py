@@ -24,6 +24,7 @@ def number(x, digits: int = 3) -> str:
         return str(int(x)) if x.is_integer() and abs(x) < 1e15 and digits >= 0 else f'{x:.{digits}f}'
     return str(x)
 
+# %% ../nbs/09b_present.ipynb #f24a88d8
 def mean_std(mean, std, digits: int = 3) -> str:
     "`mean ± std`, both to `digits` decimals."
     return f'{float(mean):.{digits}f} ± {float(std):.{digits}f}'
@@ -86,12 +87,14 @@ def _figure(png: bytes, label: str, caption: str, alt: str):
     return HTML(f'<figure class="book-figure"><img src="{src}" alt="{html.escape(alt, quote=True)}" style="max-width:100%">'
                 f'<figcaption><strong>{html.escape(label)}.</strong> {html.escape(caption)}</figcaption></figure>')
 
+# %% ../nbs/09b_present.ipynb #238cb6c0
 def book_figure(fig, label: str, caption: str, alt: str, dpi: int = 110):
     "`fig` as HTML: `<figure>` with the PNG, `alt` text and the caption '`label`. `caption`'; the figure is closed."
     import matplotlib.pyplot as plt
     buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=dpi, bbox_inches='tight'); plt.close(fig)
     return _figure(buf.getvalue(), label, caption, alt)
 
+# %% ../nbs/09b_present.ipynb #fd6c03bc
 def book_image(path, label: str, caption: str, alt: str):
     "A PNG file (a committed figure) as a numbered figure, like `book_figure`."
     return _figure(open(path, 'rb').read(), label, caption, alt)

@@ -79,6 +79,7 @@ def _flip_row(spec: RunSpec, fold: int, change: str, p0, p1, y, threshold, floor
             'mean_abs_dp': float(np.abs(p1[i, d0] - p0[i, d0]).mean()),
             'accuracy_original': float((d0 == y).mean()), 'accuracy_changed': float((d1 == y).mean())}
 
+# %% ../nbs/12b_robustness.ipynb #dba2f23f
 def summarise_robustness(r: pd.DataFrame) -> pd.DataFrame:
     "Per run and change, over the folds: shares of decisions flipped, of contradicting answers and of answer/inconclusive changes (pooled), mean |Δp|, accuracy before and after."
     g = r.groupby(['task', 'backbone', 'augment', 'perturbation'], sort=False)
@@ -108,6 +109,7 @@ def int8_fold_rows(spec: RunSpec, fold: int, threshold: float | None = None, per
     p0, yte = clf.predict(imgs[te]), task_labels(man.label.to_numpy()[te], spec.task)
     return [_flip_row(spec, int(fold), name, p0, clf.predict(np.stack([f(a) for a in imgs[te]])), yte, threshold, floor) for name, f in perturbations.items()]
 
+# %% ../nbs/12b_robustness.ipynb #cd9fcfdf
 def int8_robustness_table(spec: RunSpec, perturbations=PERTURBATIONS, results=None, floor: float | None = None, n_calib: int = 64,
                           progress: bool = True, folds='all', scheduler: str | None = None) -> pd.DataFrame:
     """As `robustness_table`, through each fold's full-int8 TFLite model (the form that ships) instead of its head on cached
@@ -135,11 +137,13 @@ def write_robustness(specs, results=None, floors: dict | None = None, int8=(), s
     if int8: write(int8_robustness_table, int8, 'int8.csv', 'int8_summary.csv', scheduler=scheduler)
     return write(robustness_table, specs, 'robustness.csv', 'summary.csv')
 
+# %% ../nbs/12b_robustness.ipynb #b5a8709f
 def card_floors(cards) -> dict:
     "task -> the shipped model's confidence floor (`inconclusive_below`): every run of the task is judged by the rule users get."
     return {c['task']: c['inconclusive_below'] for c in cards if c.get('inconclusive_below') is not None}
 
 ROBUSTNESS_ARMS = arm_names(robustness=True, main=True)   # the arms measured beside each shipped run (`Arm.robustness`)
+
 ABLATION_ROBUSTNESS = arm_names(robustness=True, main=False)   # `mpox reproduce --ablations`: into results/ablations/robustness/
 
 def shipped_specs(cards, results=None) -> list[RunSpec]:

@@ -48,6 +48,7 @@ def best_runs(results=None, augments=PAPER_ARMS, folds: pd.DataFrame | None = No
     "Per task, the run (backbone, augment) with the highest mean fold accuracy among `augments` (None: every arm), with its mean metrics."
     return ranked_runs(results, augments, folds).groupby('task').head(1).reset_index(drop=True)
 
+# %% ../nbs/09_stats.ipynb #abe1ef38
 def best_run(task: str, results=None, augments=PAPER_ARMS) -> tuple[str, str]:
     "(backbone, augment) of `task`'s best run (see `best_runs`)."
     b = best_runs(results, augments).set_index('task')

@@ -49,6 +49,7 @@ def module_layers(graph: dict[str, set[str]]) -> dict[str, int]:
     for m in graph: layer(m)
     return out
 
+# %% ../nbs/99_structure.ipynb #df76ee0e
 def plot_import_graph(graph: dict[str, set[str]] | None = None):
     "The package's modules as boxes in layers (bottom: core), arrows from importer to imported."
     import matplotlib.pyplot as plt

@@ -27,6 +27,7 @@ def active_values(values: dict) -> dict:
         return n is None or name not in ('units', 'dropout') or not i.isdigit() or int(i) < n
     return {k: v for k, v in values.items() if used(k)}
 
+# %% ../nbs/07_tuning.ipynb #77a78bf4
 def _hp_seed(seed: int, values: dict) -> int:
     "The initialisation seed of the head with hyper-parameters `values` (only those it is built from)."
     values = active_values(values)
@@ -53,6 +54,7 @@ def build_head(hp, n_features: int, n_classes: int, augment: bool = False, seed:
 
 # %% ../nbs/07_tuning.ipynb #7b1c0002
 PLUS_UNITS = (32, 64, 128, 256, 512)
+
 PLUS_BATCH = 16
 
 def build_plus_head(hp, n_features: int, n_classes: int, mean=0.0, variance=1.0, seed: int = 0, units=PLUS_UNITS):
@@ -77,6 +79,7 @@ def build_plus_head(hp, n_features: int, n_classes: int, mean=0.0, variance=1.0,
               metrics=['accuracy', keras.metrics.SparseCategoricalCrossentropy(name='xent')])
     return m
 
+# %% ../nbs/07_tuning.ipynb #b422776b
 def class_weights(y, n_classes: int) -> dict:
     "Balanced class weights (n / (k · count)), as scikit-learn's `class_weight='balanced'`."
     counts = np.bincount(y, minlength=n_classes)
@@ -92,6 +95,7 @@ def _best_in_memory(cb, store: dict):
         def _save_model(self): store[self.filepath] = self.model.get_weights()   # a snapshot: TensorFlow copies a variable's buffer before updating one that is still read
     return SaveBestInMemory(cb.objective, cb.filepath)
 
+# %% ../nbs/07_tuning.ipynb #d7ceacea
 def _built(model, x, y):
     "`model` with its optimizer and metric variables made before `fit` (Keras makes them inside the first trace of the train step, which is then traced again)."
     if not model.optimizer.built: model._symbolic_build(data_batch=(x[:1], y[:1]))
