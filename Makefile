@@ -53,7 +53,7 @@ book: setup node_modules/.package-lock.json  ## build the executable paper (jupy
 BENCH_SCRATCH ?= .cache/bench-scratch
 bench-cv_speed: setup ; $(BIN)/python bench/cv_speed.py
 bench-grid_timing: setup ; $(BIN)/python bench/grid_timing.py
-bench-grid_recompute: setup ; $(BIN)/python bench/grid_recompute.py $(BENCH_SCRATCH) 1,7 && $(BIN)/python bench/grid_compare.py $(BENCH_SCRATCH)/results
+bench-grid_recompute: setup ; $(BIN)/python bench/grid_recompute.py $(BENCH_SCRATCH) 1,7
 bench-browser: book ; $(BIN)/python bench/browser.py
 bench-scale: setup ; $(BIN)/python bench/scale.py
 bench-quantize_speed: setup ; $(BIN)/python bench/quantize_speed.py
@@ -62,7 +62,8 @@ bench-profile_fold: setup ; $(BIN)/python bench/profile_fold.py
 bench-fold_seconds: setup ; $(BIN)/python bench/fold_seconds.py results .cache/reproduction/results > bench/reproduce_fold_seconds.json
 bench-kernel_numerics: setup ; $(BIN)/python bench/kernel_numerics.py
 bench-phone_budget: setup ; $(BIN)/python bench/phone_budget.py
-BENCHES := cv_speed grid_timing grid_recompute browser scale quantize_speed feature_tasks profile_fold fold_seconds kernel_numerics phone_budget
+bench-fuzz_predict: setup ; $(BIN)/python bench/fuzz_predict.py $(BENCH_SCRATCH)/fuzz
+BENCHES := cv_speed grid_timing grid_recompute browser scale quantize_speed feature_tasks profile_fold fold_seconds kernel_numerics phone_budget fuzz_predict
 bench: $(addprefix bench-,$(BENCHES))  ## every benchmark in bench/ (hours; `make bench-NAME` runs one), each writing the file it commits
 
 clean-cache:  ## drop computed caches (signatures, features, tuner projects)

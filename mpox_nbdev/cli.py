@@ -4,25 +4,27 @@
 
 # %% ../nbs/20_cli.ipynb #820700a2
 from __future__ import annotations
-import contextlib, logging, os, sys, time, warnings
+import contextlib, logging, os, sys, time, traceback, warnings
+from collections import Counter
 from pathlib import Path
 
 import argparse
 from fastcore.docments import docments
 from fastcore.script import Param, call_parse, store_true
 
-from .core import ALL_TASKS, TASKS, MpoxError, cache_dir, env_vars, project_root, quiet_native_logs
+from .core import ALL_TASKS, TASKS, MpoxError, UsageError, cache_dir, env_vars, project_root, quiet_native_logs
 from .core import data_root as default_data_root
 from .data import fetch_sources, file_problems, load_registry
 from .folds import build_manifest
-from .predict import check_output, explain_photo, load_classifier, model_card, screen
+from .predict import CsvSink, answer_line, check_output, default_model, explain_photo, load_classifier, model_card, printable, screening
 from .arms import ARMS, GRID_ARMS, arms_help
 from .compare import NUMERIC_TOLERANCE
 from .spec import RunSpec
 
 # %% auto #0
-__all__ = ['DATA_ROOT', 'TASK', 'MODEL', 'COMMANDS', 'fetch', 'verify', 'curate', 'job_log', 'reproduce', 'adopt', 'predict',
-           'explain', 'overview', 'quiet_tensorflow', 'command_parser', 'main']
+__all__ = ['DATA_ROOT', 'TASK', 'MODEL', 'COMMANDS', 'EXIT_USAGE', 'EXIT_INTERNAL', 'RESUMABLE', 'fetch', 'verify', 'curate',
+           'job_log', 'reproduce', 'adopt', 'predict', 'explain', 'overview', 'quiet_tensorflow', 'command_parser',
+           'main']
 
 # %% ../nbs/20_cli.ipynb #e873c652
 DATA_ROOT = Param('folder the image paths are relative to (default: $MPOX_DATA_DIR or ../shared/data)', Path)
@@ -121,24 +123,22 @@ def predict(paths: Param('image files and/or folders (searched recursively)', Pa
     """Screen close-up skin photos: per image a class and its probabilities, "inconclusive", or "not a close-up skin photo".
     Research and decision support only: not a diagnosis."""
     if csv is not None: check_output(csv, '--csv', ('.csv',))
-    _, _, path = load_classifier(task, model)  # refuse a bad --model before reading any photo
-    df, errors, warns = screen(paths, task, model)
-    card = model_card(path); pcols = [c for c in df.columns if c.startswith('p_')]
-    for r in df.to_dict('records'):
-        probs = '  '.join(f'{c[2:]} {r[c]:.3f}' for c in pcols)
-        if r['status'] == 'rejected':
-            print(f"{r['file']}: not a close-up skin photo (score {r['ood_score']:.3f} > threshold {card['ood_threshold']:.3f})")
-        elif r['status'] == 'inconclusive':
-            print(f"{r['file']}: inconclusive (leans {r['prediction']} at p {r['p_' + r['prediction']]:.3f}, below the "
-                  f"{card['inconclusive_below']:.3f} needed for an answer; have it looked at)   ({probs})")
-        else: print(f"{r['file']}: {r['prediction']}   ({probs})")
-    n = df.status.value_counts()
-    if len(df) > 1: print(', '.join(f'{n[s]} {s}' for s in ('screened', 'inconclusive', 'rejected') if s in n))
-    for w in warns: print(f'warning: {w}', file=sys.stderr)
-    for e in errors: print(f'error: {e}', file=sys.stderr)
-    if csv is not None:
-        df.to_csv(csv, index=False); print(f'wrote {len(df)} rows to {csv}')
-    return 1 if errors else 0
+    card, counts, failed, sink = model_card(Path(model or default_model(task))), Counter(), 0, None
+    try:
+        for kind, what in screening(paths, task, model):   # a bad --model fails first; then each answer printed and written as soon as it is known
+            if kind == 'columns' and csv is not None: sink = CsvSink(csv, what)   # before the first photo: the destination proven writable
+            elif kind == 'row':
+                counts[what['status']] += 1; print(answer_line(what, card), flush=True)
+                if sink: sink.write(what)
+            elif kind in ('warning', 'error'): failed += kind == 'error'; print(f'{kind}: {printable(what)}', file=sys.stderr, flush=True)
+    except KeyboardInterrupt:
+        print(f"interrupted: {sum(counts.values())} photos screened before it (their lines above{', and in ' + printable(csv) if sink else ''}); "
+              "the others were not screened", file=sys.stderr); return 130
+    finally:
+        if sink: sink.close()
+    if sum(counts.values()) > 1: print(', '.join(f'{counts[s]} {s}' for s in ('screened', 'inconclusive', 'rejected') if counts[s]))
+    if sink: print(f'wrote {sink.rows} rows to {printable(csv)}')
+    return 1 if failed else 0
 
 # %% ../nbs/20_cli.ipynb #e81d7522
 @call_parse
@@ -148,8 +148,8 @@ def explain(image: Param('one image file', Path, opt=False),
             model: Param('a TFLite model whose .json card and .head.keras sit beside it', Path) = None):
     "Write the photo and its Grad-CAM heatmap side by side (where in the photo the model looked), captioned with the prediction."
     r = explain_photo(image, out, task, model)
-    for w in r['warnings']: print(f'warning: {w}', file=sys.stderr)
-    print(f"{image}: {r['class']} ({r['probability']:.3f}); Grad-CAM overlay written to {out}"); return 0
+    for w in r['warnings']: print(f'warning: {printable(w)}', file=sys.stderr)
+    print(f"{printable(image)}: {r['class']} ({r['probability']:.3f}); Grad-CAM overlay written to {printable(out)}"); return 0
 
 # %% ../nbs/20_cli.ipynb #3e00841b
 COMMANDS = {'predict': predict, 'explain': explain, 'verify': verify, 'fetch': fetch, 'curate': curate, 'reproduce': reproduce, 'adopt': adopt}
@@ -182,6 +182,9 @@ def command_parser(func, prog: str) -> argparse.ArgumentParser:
     return p
 
 # %% ../nbs/20_cli.ipynb #9b356870
+EXIT_USAGE, EXIT_INTERNAL = 2, 3   # 0: all done; 1: some input could not be used; 130: interrupted
+RESUMABLE = ('fetch', 'reproduce')   # commands whose finished steps a second run skips
+
 def main(argv=None) -> int:
     "Entry point of the `mpox` console script; returns the exit status."
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -193,6 +196,11 @@ def main(argv=None) -> int:
     args = vars(command_parser(COMMANDS[name], f'mpox {name}').parse_args(rest))
     with quiet_tensorflow():
         try: return COMMANDS[name](**args) or 0
-        except MpoxError as e: print(f'error: {e}', file=sys.stderr); return 1
+        except UsageError as e: print(f'error: {printable(e)}', file=sys.stderr); return EXIT_USAGE
+        except MpoxError as e: print(f'error: {printable(e)}', file=sys.stderr); return 1
         except KeyboardInterrupt:
-            print('interrupted: finished steps are kept; run the same command again to resume', file=sys.stderr); return 130
+            print('interrupted: ' + ('finished steps are kept; run the same command again to resume' if name in RESUMABLE else
+                                     'what was done before it is kept; the rest was not done'), file=sys.stderr); return 130
+        except Exception:   # a bug of ours, not the user's input: the traceback, then one line that says so
+            traceback.print_exc(); print(f'internal error in mpox {name} (exit {EXIT_INTERNAL}): a bug in mpox-nbdev, not a problem with '
+                                         'your input; please report it with the traceback above', file=sys.stderr); return EXIT_INTERNAL

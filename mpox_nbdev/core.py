@@ -11,9 +11,9 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['CLASSES', 'BINARY_CLASSES', 'TASKS', 'EXTRA_TASKS', 'ALL_TASKS', 'project_root', 'MpoxError', 'DataError',
-           'ImageError', 'env_vars', 'quiet_native_logs', 'data_root', 'cache_dir', 'results_dir', 'models_dir',
-           'scratch_cache', 'task_classes', 'task_rows', 'task_labels', 'task_targets', 'md5sum', 'seed_everything',
-           'limit_threads']
+           'UsageError', 'ImageError', 'env_vars', 'quiet_native_logs', 'data_root', 'cache_dir', 'results_dir',
+           'models_dir', 'scratch_cache', 'task_classes', 'task_rows', 'task_labels', 'task_targets', 'md5sum',
+           'seed_everything', 'limit_threads']
 
 # %% ../nbs/00_core.ipynb #3fe98a60
 def project_root() -> Path:
@@ -29,6 +29,9 @@ class MpoxError(Exception):
 
 class DataError(MpoxError, ValueError):
     "A data file is missing, altered, or not in the layout we expect."
+
+class UsageError(MpoxError):
+    "An option names something that cannot be used (a --csv that cannot be written, a --model that is no model): exit status 2."
 
 class ImageError(MpoxError, ValueError):
     "An image file cannot be used; `str(e)` is `'<path>: <reason>'`."

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01a_images.ipynb #f51ae268
 from __future__ import annotations
-import stat, warnings
+import atexit, contextlib, os, stat, sys, tempfile, warnings
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +17,8 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False  # a truncated file is an error, never h
 register_heif_opener()                   # HEIC/HEIF, as iPhones save photos (AVIF is built into Pillow)
 
 # %% auto #0
-__all__ = ['FORMAT_EXTS', 'MAX_PIXELS', 'load_image', 'load_array', 'parse_crop']
+__all__ = ['FORMAT_EXTS', 'MAX_PIXELS', 'BYTES_PER_SAMPLE', 'MAX_DECODED_BYTES', 'declared_bytes', 'decode_reason',
+           'native_messages', 'decode', 'upright', 'load_image', 'load_array', 'parse_crop']
 
 # %% ../nbs/01a_images.ipynb #ebe90b67
 FORMAT_EXTS = {
@@ -30,47 +31,109 @@ MAX_PIXELS = 80_000_000  # above a 64 MP phone photo, far below what would exhau
 def _to_rgb(im: Image.Image) -> Image.Image:
     "Any PIL mode to RGB: 16/32-bit scaled down, alpha composited on white, CMYK/palette/gray converted."
     if im.mode in ('I;16', 'I;16B', 'I;16L', 'I;16N', 'I', 'F'):
-        a = np.asarray(im).astype(np.float64)
+        a = np.asarray(im, np.float32)   # in place from here: an 80-megapixel 16-bit photo needs 320 MB, not 2 GB
         top = 65535.0 if im.mode.startswith('I;16') or a.max() > 255 else 255.0
-        im = Image.fromarray(np.clip(a / top * 255.0 + 0.5, 0, 255).astype(np.uint8), 'L')
+        a *= 255.0 / top; a += 0.5; np.clip(a, 0, 255, out=a)
+        im = Image.fromarray(a.astype(np.uint8), 'L')
     if im.mode == 'P': im = im.convert('RGBA' if 'transparency' in im.info else 'RGB')
     if im.mode in ('LA', 'PA', 'La', 'RGBa'): im = im.convert('RGBA')
     if im.mode == 'RGBA':
         bg = Image.new('RGB', im.size, (255, 255, 255)); bg.paste(im, mask=im.getchannel('A')); return bg
     return im if im.mode == 'RGB' else im.convert('RGB')
 
-# %% ../nbs/01a_images.ipynb #877aeacd
-def load_image(path, crop=None, max_pixels: int = MAX_PIXELS, notes: list | None = None) -> Image.Image:
-    "Open `path` as upright RGB (EXIF orientation applied), optionally cropped to `(x0, y0, x1, y1)`; `ImageError` if unusable; one-line remarks (a mismatched extension) go to `notes`."
-    path = Path(path)
+# %% ../nbs/01a_images.ipynb #c3ff45c5
+def _file_problem(path: Path) -> str | None:
+    "Why `path` cannot be a photo before it is opened (missing, unreadable, a folder, a pipe or device, empty), or None."
     try: st = path.stat()
-    except FileNotFoundError: raise ImageError(path, 'no such file') from None
-    except PermissionError: raise ImageError(path, 'permission denied (the file or a folder above it cannot be read)') from None
-    except OSError as e: raise ImageError(path, f'cannot read: {e.strerror or e}') from None
-    if stat.S_ISDIR(st.st_mode): raise ImageError(path, 'is a folder, not an image file')
-    if st.st_size == 0: raise ImageError(path, 'empty file (0 bytes)')
+    except FileNotFoundError: return 'no such file'
+    except PermissionError: return 'permission denied (the file or a folder above it cannot be read)'
+    except OSError as e: return f'cannot read: {e.strerror or e}'
+    if stat.S_ISDIR(st.st_mode): return 'is a folder, not an image file'
+    if not stat.S_ISREG(st.st_mode): return 'not a regular file (a pipe, socket or device); give a photo file'
+    if st.st_size == 0: return 'empty file (0 bytes)'
+
+# %% ../nbs/01a_images.ipynb #1bbe0a8d
+BYTES_PER_SAMPLE = {'I': 4, 'F': 4, 'I;16': 2, 'I;16B': 2, 'I;16L': 2, 'I;16N': 2}
+
+def declared_bytes(im: Image.Image) -> int:
+    "Bytes of the decoded pixels as the header of the opened (not loaded) `im` declares them: pixels × channels × bytes a sample."
+    raw16 = any('16' in str(t[3]) for t in (im.tile or []))   # e.g. a PNG's 'RGBA;16B': 16 bits a channel
+    return im.size[0] * im.size[1] * len(im.getbands()) * (BYTES_PER_SAMPLE.get(im.mode) or (2 if raw16 else 1))
+
+# %% ../nbs/01a_images.ipynb #78a8a68c
+MAX_DECODED_BYTES = MAX_PIXELS * 3 * 2   # an 80-megapixel RGB photo at 16 bits a channel
+
+def decode_reason(e: Exception) -> str:
+    "A short reason in words for an exception a decoder raised; its type only when its message says nothing."
+    if isinstance(e, MemoryError): return 'too large to decode (out of memory)'
+    msg = next((l.strip() for l in str(e).splitlines() if l.strip()), '')
+    return f'truncated or corrupt image data ({msg or type(e).__name__})'
+
+# %% ../nbs/01a_images.ipynb #0a784d7d
+_SINK = None   # one scratch file per process for what C libraries print while a photo is read
+
+@contextlib.contextmanager
+def native_messages():
+    "Collect what is written to file descriptor 2 during the block (C libraries, Python warnings) as a list of lines, instead of the terminal."
+    global _SINK
+    if _SINK is None: _SINK = tempfile.TemporaryFile(); atexit.register(_SINK.close)
+    _SINK.seek(0); _SINK.truncate(); sys.stderr.flush()
+    saved, lines = os.dup(2), []
+    os.dup2(_SINK.fileno(), 2)
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter('error', Image.DecompressionBombWarning)
-            im = Image.open(path)
-    except UnidentifiedImageError: raise ImageError(path, 'not an image (format not recognised)') from None
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise ImageError(path, f'decompression bomb: pixel count exceeds {max_pixels:,}') from None
-    except PermissionError: raise ImageError(path, 'permission denied (the file cannot be read)') from None
-    except OSError as e: raise ImageError(path, f'cannot open: {e.strerror or e}') from None
-    with im:
-        fmt, (w, h) = im.format, im.size
-        if fmt not in FORMAT_EXTS: raise ImageError(path, f'unsupported image format {fmt}')
-        if path.suffix.lower() not in FORMAT_EXTS[fmt] and notes is not None:
-            notes.append(f'{path}: extension {path.suffix or "(none)"} does not match its {fmt} content; read as {fmt}')
-        if w * h > max_pixels: raise ImageError(path, f'decompression bomb: {w}x{h} = {w*h:,} pixels exceeds {max_pixels:,}')
-        frames = getattr(im, 'n_frames', 1)
-        if frames > 1 and fmt != 'MPO': raise ImageError(path, f'animated image ({frames} frames); give a single still photo')
-        try:
-            im.load()
-            out = _to_rgb(ImageOps.exif_transpose(im))
-        except (OSError, SyntaxError, ValueError) as e:
-            raise ImageError(path, f'truncated or corrupt image data ({str(e).splitlines()[0]})') from None
+            warnings.simplefilter('always'); warnings.showwarning = lambda m, *a, **k: os.write(2, f'{m}\n'.encode())
+            yield lines
+    finally:
+        sys.stderr.flush(); os.dup2(saved, 2); os.close(saved); _SINK.seek(0)
+        lines += [l.strip() for l in _SINK.read().decode('utf-8', 'replace').splitlines() if l.strip()]
+
+# %% ../nbs/01a_images.ipynb #76794cbb
+def _open_still(path: Path, max_pixels: int, notes) -> Image.Image:
+    "The loaded image of `path` if it is a still photo of a known format within the pixel and byte limits (`ImageError` otherwise)."
+    with warnings.catch_warnings():
+        warnings.simplefilter('error', Image.DecompressionBombWarning)
+        im = Image.open(path)
+    fmt, (w, h) = im.format, im.size
+    if fmt not in FORMAT_EXTS: raise ImageError(path, f'unsupported image format {fmt}')
+    if path.suffix.lower() not in FORMAT_EXTS[fmt] and notes is not None:
+        notes.append(f'{path}: extension {path.suffix or "(none)"} does not match its {fmt} content; read as {fmt}')
+    if w * h > max_pixels: raise ImageError(path, f'decompression bomb: {w}x{h} = {w*h:,} pixels exceeds {max_pixels:,}')
+    if (n := declared_bytes(im)) > max_pixels * 6: raise ImageError(path, f'decompression bomb: {w}x{h} {im.mode} needs {n:,} bytes, over {max_pixels * 6:,}')
+    frames = getattr(im, 'n_frames', 1)
+    if frames > 1 and fmt != 'MPO': raise ImageError(path, f'animated image ({frames} frames); give a single still photo')
+    im.load(); return im
+
+# %% ../nbs/01a_images.ipynb #de6e9371
+def decode(path, max_pixels: int = MAX_PIXELS, notes: list | None = None) -> Image.Image:
+    "`_open_still` as one guarded step: an exception of the decoders becomes `ImageError` (`decode_reason`); what they print goes to `notes`."
+    path = Path(path)
+    with native_messages() as said:
+        try: im = _open_still(path, max_pixels, notes)
+        except ImageError: raise
+        except UnidentifiedImageError: raise ImageError(path, 'not an image (format not recognised)') from None
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError): raise ImageError(path, f'decompression bomb: pixel count exceeds {max_pixels:,}') from None
+        except PermissionError: raise ImageError(path, 'permission denied (the file cannot be read)') from None
+        except Exception as e: raise ImageError(path, decode_reason(e)) from None
+    if notes is not None: notes += [f'{path}: the decoder reported: {l}' for l in said]
+    return im
+
+# %% ../nbs/01a_images.ipynb #1a93d717
+def upright(im: Image.Image, path='', notes: list | None = None) -> Image.Image:
+    "`im` turned as its EXIF orientation says; unreadable EXIF is ignored with a note (the pixels as stored)."
+    try: ImageOps.exif_transpose(im, in_place=True); return im   # in place: no copy of a photo that needs no turn
+    except Exception as e:
+        if notes is not None: notes.append(f'{path}: unreadable EXIF metadata ignored, orientation not applied ({decode_reason(e).split("(", 1)[1][:-1]})')
+        return im
+
+# %% ../nbs/01a_images.ipynb #877aeacd
+def load_image(path, crop=None, max_pixels: int = MAX_PIXELS, notes: list | None = None) -> Image.Image:
+    "Open `path` as upright RGB (EXIF orientation applied), optionally cropped to `(x0, y0, x1, y1)`; `ImageError` if unusable; one-line remarks go to `notes`."
+    path = Path(path)
+    if problem := _file_problem(path): raise ImageError(path, problem)
+    with decode(path, max_pixels, notes) as im:
+        try: out = _to_rgb(upright(im, path, notes))
+        except ValueError as e: raise ImageError(path, f'cannot convert its {im.mode} pixels to RGB ({e})') from None
     if crop is not None:
         x0, y0, x1, y1 = (int(v) for v in crop)
         if not (0 <= x0 < x1 <= out.width and 0 <= y0 < y1 <= out.height):

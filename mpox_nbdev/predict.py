@@ -4,15 +4,15 @@
 
 # %% ../nbs/12a_predict.ipynb #446372b7
 from __future__ import annotations
-import json, os
+import csv, json, os, sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from PIL import Image
+from PIL import Image, ImageStat
 from tqdm.auto import tqdm
 
-from .core import ImageError, MpoxError, models_dir, quiet_native_logs, task_classes
+from .core import ImageError, MpoxError, UsageError, models_dir, quiet_native_logs, task_classes
 from .data import IMAGE_EXTS
 from .gradcam import gradcam, gradcam_overlay
 from .images import load_image
@@ -21,7 +21,8 @@ from .model import TFLiteClassifier, full_model
 
 # %% auto #0
 __all__ = ['SCAN_EXTS', 'OVERLAY_SUFFIXES', 'default_model', 'model_card', 'find_images', 'check_output', 'image_warnings',
-           'load_classifier', 'decide', 'screen', 'explain_photo']
+           'load_classifier', 'decide', 'result_columns', 'screen_one', 'reuse_freed_memory', 'screening', 'screen',
+           'csv_text', 'printable', 'CsvSink', 'answer_line', 'explain_photo']
 
 # %% ../nbs/12a_predict.ipynb #3928f772
 def default_model(task: str) -> Path: return models_dir()/f'{task}.tflite'
@@ -53,11 +54,11 @@ def find_images(paths) -> tuple[list[Path], list[str]]:
 def check_output(path, option: str, suffixes=None) -> Path:
     "Refuse an output path that cannot be written (missing folder, a folder itself, wrong suffix) before any work is done."
     p = Path(path)
-    if suffixes and p.suffix.lower() not in suffixes: raise MpoxError(f"{option} {p}: must end in {' or '.join(suffixes)}")
-    if os.path.isdir(p): raise MpoxError(f"{option} {p}: is a folder; give a file name")
+    if suffixes and p.suffix.lower() not in suffixes: raise UsageError(f"{option} {p}: must end in {' or '.join(suffixes)}")
+    if os.path.isdir(p): raise UsageError(f"{option} {p}: is a folder; give a file name")
     parent = p.parent if str(p.parent) else Path('.')
-    if not os.path.isdir(parent): raise MpoxError(f"{option} {p}: folder {parent} does not exist")
-    if not os.access(parent, os.W_OK): raise MpoxError(f"{option} {p}: folder {parent} is not writable")
+    if not os.path.isdir(parent): raise UsageError(f"{option} {p}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK): raise UsageError(f"{option} {p}: folder {parent} is not writable")
     return p
 
 # %% ../nbs/12a_predict.ipynb #3928f77b
@@ -65,45 +66,105 @@ def image_warnings(im: Image.Image, size: int, path='') -> list[str]:
     "One-line warnings for an image that will be screened but whose answer means little: too small, or nearly uniform."
     out, (w, h) = [], im.size
     if min(w, h) < size: out.append(f"{path}: {w}x{h} px is smaller than the model's {size}x{size} input; the answer is unreliable")
-    sd = float(np.asarray(im.convert('L'), np.float32).std())
+    sd = ImageStat.Stat(im.convert('L')).stddev[0]   # from the histogram: no float copy of an 80-megapixel photo
     if sd < 3: out.append(f"{path}: nearly uniform image (pixel std {sd:.1f}); is it a photo of skin?")
     return out
 
 # %% ../nbs/12a_predict.ipynb #7887a488
 def load_classifier(task: str = 'multiclass', model=None) -> tuple[TFLiteClassifier, list[str], Path]:
-    "(classifier, class names, model path) for `model` or the task's default model; one-line `MpoxError` if unusable."
+    "(classifier, class names, model path) for `model` or the task's default model; one-line `MpoxError` if unusable (`UsageError` for a `--model`)."
     path = Path(model or default_model(task))
     if not path.exists():
         hint = '(run `make reproduce` to build the default models, or pass --model)' if model is None else '(--model)'
-        raise MpoxError(f"{path}: model file not found {hint}")
-    clf = TFLiteClassifier(path)
+        raise (MpoxError if model is None else UsageError)(f"{path}: model file not found {hint}")
+    try: clf = TFLiteClassifier(path)
+    except MpoxError as e: raise (UsageError(str(e)) if model is not None else e) from None
     classes = model_card(path).get('classes') or task_classes(task)
     n_out = int(clf.out['shape'][-1])
-    if n_out != len(classes): raise MpoxError(f"{path}: the model has {n_out} outputs but {task} has {len(classes)} classes {classes}")
+    if n_out != len(classes): raise UsageError(f"{path}: the model has {n_out} outputs but {task} has {len(classes)} classes {classes}")
     return clf, classes, path
 
 def decide(p, classes, threshold=None) -> str:
     "The predicted class for probabilities `p`: the argmax, or for two classes with a threshold, the first (positive) class when p[0] >= threshold."
     return classes[int(decisions(np.asarray(p, float)[None], threshold)[0])]
 
+# %% ../nbs/12a_predict.ipynb #df807a6e
+def result_columns(classes) -> list[str]: return ['file', 'prediction', 'status', 'ood_score', *[f'p_{c}' for c in classes]]
 
-def screen(paths, task: str = 'multiclass', model=None, progress: bool = True):
+def screen_one(f, clf: TFLiteClassifier, classes, card: dict) -> tuple[dict | None, str | None, list[str]]:
+    "(result row or None, one-line error or None, one-line warnings) of the photo `f`."
+    notes = []
+    try: im = load_image(f, notes=notes)
+    except ImageError as e: return None, str(e), notes
+    notes += image_warnings(im, clf.size, f)
+    p, sc = clf.screen_image(im); k = int(decisions(p[None], card.get('threshold'))[0])
+    return {'file': str(f), 'prediction': classes[k], 'status': verdict(p[k], sc, card), 'ood_score': sc,
+            **{f'p_{c}': float(v) for c, v in zip(classes, p)}}, None, notes
+
+# %% ../nbs/12a_predict.ipynb #5cea0e63
+def reuse_freed_memory(mmap_threshold: int = 256 << 20, trim_threshold: int = 512 << 20) -> bool:
+    "Ask glibc's allocator to keep freed buffers under `mmap_threshold` bytes for reuse (up to `trim_threshold` spare); False without glibc."
+    import ctypes
+    try: libc = ctypes.CDLL('libc.so.6')
+    except OSError: return False
+    return bool(libc.mallopt(-3, mmap_threshold)) and bool(libc.mallopt(-1, trim_threshold))   # M_MMAP_THRESHOLD, M_TRIM_THRESHOLD
+
+# %% ../nbs/12a_predict.ipynb #71b0e0b9
+def screening(paths, task: str = 'multiclass', model=None, progress: bool | None = None):
+    "Screen every image under `paths` one file at a time: yields ('columns', names) first, then ('warning' | 'error' | 'row', what) as each is known."
+    clf, classes, path = load_classifier(task, model); card = model_card(path); reuse_freed_memory()
+    files, errors = find_images(paths)
+    yield 'columns', result_columns(classes)
+    for e in errors: yield 'error', e
+    bar = sys.stderr.isatty() if progress is None else progress   # a progress bar only where someone watches it
+    for f in tqdm(files, desc='screening', disable=not bar or len(files) < 2):
+        row, err, notes = screen_one(f, clf, classes, card)
+        for n in notes: yield 'warning', n
+        yield ('error', err) if err else ('row', row)
+
+# %% ../nbs/12a_predict.ipynb #66b421aa
+def screen(paths, task: str = 'multiclass', model=None, progress: bool | None = None):
     """Classify every image under `paths`; returns (DataFrame file, prediction, status, ood_score, p_<class>...,
     one-line errors, one-line warnings). `prediction` is the model's call; `status` says whether to trust it."""
-    clf, classes, path = load_classifier(task, model)
-    card = model_card(path); threshold = card.get('threshold')
-    files, errors = find_images(paths)
-    rows, warns = [], []
-    for f in tqdm(files, desc='screening', disable=not progress or len(files) < 2):
-        try: im = load_image(f, notes=warns)
-        except ImageError as e: errors.append(str(e)); continue
-        warns += image_warnings(im, clf.size, f)
-        p, sc = clf.screen_image(im)
-        k = int(decisions(p[None], threshold)[0])
-        rows.append({'file': str(f), 'prediction': classes[k], 'status': verdict(p[k], sc, card), 'ood_score': sc,
-                     **{f'p_{c}': float(v) for c, v in zip(classes, p)}})
-    cols = ['file', 'prediction', 'status', 'ood_score', *[f'p_{c}' for c in classes]]
-    return pd.DataFrame(rows, columns=cols), errors, warns
+    out = {'row': [], 'error': [], 'warning': []}; columns = None
+    for kind, what in screening(paths, task, model, progress):
+        if kind == 'columns': columns = what
+        else: out[kind].append(what)
+    return pd.DataFrame(out['row'], columns=columns), out['error'], out['warning']
+
+# %% ../nbs/12a_predict.ipynb #e5f80be7
+def csv_text(s) -> str:
+    "`s` (a path or message) with the bytes of a file name that are not UTF-8 (Python's surrogate escapes) written as \\xNN."
+    return str(s).encode('utf-8', 'surrogateescape').decode('utf-8', 'backslashreplace')
+
+def printable(s) -> str:
+    "`s` on one line: non-UTF-8 bytes as \\xNN, control characters escaped (\\n, \\r, \\t, \\x1b)."
+    return ''.join(c if c.isprintable() else repr(c)[1:-1] for c in csv_text(s))
+
+# %% ../nbs/12a_predict.ipynb #0471542c
+class CsvSink:
+    "The `--csv` file of `mpox predict`, opened with its header before any work; `write(row)` appends and flushes one row."
+    def __init__(self, path, columns):
+        self.path, self.columns, self.rows = Path(path), list(columns), 0
+        try:
+            self.f = open(self.path, 'w', newline='', encoding='utf-8'); self.w = csv.writer(self.f)
+            self.w.writerow(self.columns); self.f.flush(); os.fsync(self.f.fileno())
+        except OSError as e: raise UsageError(f"--csv {printable(path)}: cannot write there ({e.strerror or e})") from None
+    def write(self, row: dict):
+        self.w.writerow(['' if row[c] is None else csv_text(row[c]) if c == 'file' else row[c] for c in self.columns])
+        self.f.flush(); self.rows += 1
+    def close(self): self.f.close()
+
+# %% ../nbs/12a_predict.ipynb #51e4ec9e
+def answer_line(row: dict, card: dict) -> str:
+    "The one printed line of a screened photo (`screen_one`'s row), by its status; the name escaped onto one line."
+    probs = '  '.join(f'{k[2:]} {v:.3f}' for k, v in row.items() if k.startswith('p_'))
+    name, s = printable(row['file']), row['status']
+    if s == 'rejected': return f"{name}: not a close-up skin photo (score {row['ood_score']:.3f} > threshold {card['ood_threshold']:.3f})"
+    if s == 'inconclusive':
+        return (f"{name}: inconclusive (leans {row['prediction']} at p {row['p_' + row['prediction']]:.3f}, below the "
+                f"{card['inconclusive_below']:.3f} needed for an answer; have it looked at)   ({probs})")
+    return f"{name}: {row['prediction']}   ({probs})"
 
 # %% ../nbs/12a_predict.ipynb #2f43f85d
 OVERLAY_SUFFIXES = ('.png', '.jpg', '.jpeg')

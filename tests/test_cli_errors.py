@@ -37,21 +37,21 @@ def test_model_that_is_not_a_model(photo, tmp_path, bad):
     if bad == 'folder': m.mkdir()
     else: m.write_text('not a model')
     r = run('predict', photo, '--model', m)
-    assert r.returncode == 1 and r.stdout == ''
+    assert r.returncode == 2 and r.stdout == ''                      # a usage error
     assert errors(r) == [errors(r)[0]] and str(m) in errors(r)[0]
     assert ('not a TFLite model' if bad != 'folder' else 'is a folder') in errors(r)[0]
 
 
 def test_csv_destination_checked_before_screening(photo, tmp_path):
     r = run('predict', photo, '--task', 'binary', '--csv', tmp_path / 'nodir' / 'x.csv')
-    assert r.returncode == 1 and r.stdout == ''                      # nothing screened, so nothing lost
+    assert r.returncode == 2 and r.stdout == ''                      # a usage error: nothing screened, so nothing lost
     assert len(errors(r)) == 1 and '--csv' in errors(r)[0] and 'nodir' in errors(r)[0] and 'does not exist' in errors(r)[0]
 
 
 @pytest.mark.parametrize('out,why', [('nodir/o.png', 'does not exist'), ('o.txt', 'must end in .png')])
 def test_explain_output_checked_first(photo, tmp_path, out, why):
     r = run('explain', photo, '--task', 'binary', '--out', tmp_path / out)
-    assert r.returncode == 1 and len(errors(r)) == 1 and '--out' in errors(r)[0] and why in errors(r)[0]
+    assert r.returncode == 2 and len(errors(r)) == 1 and '--out' in errors(r)[0] and why in errors(r)[0]
 
 
 def test_explain_bad_image_fails_before_tensorflow_loads(tmp_path):

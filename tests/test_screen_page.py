@@ -1,5 +1,6 @@
 "The book's screen.html page: the shipped models in headless Chromium (LiteRT.js, WebAssembly) answer as `mpox predict` does."
 import json, shutil, subprocess, sys
+from urllib.parse import quote
 from pathlib import Path
 
 import pandas as pd
@@ -70,3 +71,17 @@ def test_bad_file_gets_a_message(photos):
             shown = c.evaluate(s, "document.getElementById('screen-error').textContent")
     assert 'error' in r and 'notes.jpg: not an image this browser can read' in r['error']
     assert 'notes.jpg: not an image' in shown   # the reader sees it on the page, not a blank
+
+
+def test_crafted_files_get_an_answer_or_a_message(photos):
+    "Fuzzed files (one per mutation kind: `fuzz.fuzz_corpus`) on the page: each gets its answer or its error, never a blank or a hang."
+    from mpox_nbdev.fuzz import fuzz_corpus
+    from mpox_nbdev.testing import serve_folder
+    folder = HTML / '_screen_test' / 'fuzz'
+    c = fuzz_corpus(folder, 16, photos=photos[:1], n_synthetic=4, seed=2)
+    c = c[~c.mutation.isin(['loop', 'dangling', 'symlink'])]   # links are the file system's, not a browser's
+    with Chromium(timeout=60) as chrome, serve_folder(HTML) as url:
+        for f, kind in zip(c.file, c.mutation):
+            r = screen_in_browser(chrome, f'{url}/screen.html', quote(Path(f).relative_to(HTML).as_posix(), safe='/'), 'binary')
+            assert ('error' in r) != ('prediction' in r), (kind, r)
+            assert r.get('error', 'x').strip(), (kind, r)   # an error says something
