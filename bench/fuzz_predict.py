@@ -16,7 +16,7 @@ from mpox_nbdev.fuzz import fuzz_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 MPOX = str(Path(sys.executable).parent/'mpox')
-BEFORE = 'c591aae'   # main before `predict` was hardened (issue 40)
+BEFORE = 'ae5935c'   # main before `predict` was hardened (issue 40)
 
 def streamed(cmd, env=None, hang_s=60):
     "Run `cmd`; (stdout lines, stderr lines, exit status, longest silence in s, peak RSS in MB from /usr/bin/time -v)."

@@ -110,7 +110,7 @@ def fuzz_corpus(folder, n: int = 10_000, photos=(), n_synthetic: int = 20, seed:
         if kind in ('symlink', 'dangling', 'loop'):
             target = next((r for r in reversed(rows) if r['valid'] is True), None)
             p = folder/f'{i:05d}-{kind}{odd}.jpg'
-            os.symlink({'symlink': target and target['file'], 'dangling': folder/'nowhere.jpg', 'loop': p}[kind] or folder/'nowhere.jpg', p)
+            os.symlink({'symlink': target and Path(target['file']).name, 'dangling': 'nowhere.jpg', 'loop': p.name}[kind] or 'nowhere.jpg', p)   # relative: inside the folder
             rows.append({'index': i, 'file': str(p), 'seed': s, 'mutation': kind, 'valid': kind == 'symlink' and target is not None}); continue
         data, ext, valid = MUTATIONS[kind](*seeds[s], rng)
         p = folder/f'{i:05d}-{kind}{odd}{ext}'; p.write_bytes(data)
