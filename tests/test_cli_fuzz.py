@@ -77,7 +77,8 @@ def test_a_stopped_run_leaves_a_valid_csv_of_what_was_done(corpus, tmp_path, sig
     d, c = corpus
     out = tmp_path / 'out.csv'; out.write_text('file\nstale.jpg\n')
     files = [f for f, m, v in zip(c.file, c.mutation, c.valid) if v] * 20   # a long run of intact photos
-    p = subprocess.Popen([MPOX, 'predict', '--task', 'binary', '--csv', str(out), *files], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p = subprocess.Popen([MPOX, 'predict', '--task', 'binary', '--csv', str(out), *files], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))   # a shell's background job starts with SIGINT ignored
     for _ in range(30): p.stdout.readline()   # 30 answers printed
     p.send_signal(sig); so, se = p.communicate(timeout=60)
     back = pd.read_csv(out)
