@@ -14,13 +14,14 @@ from PIL import Image
 from tqdm.auto import tqdm
 
 from .core import CLASSES, cache_dir, data_root, project_root
-from .data import load_registry
+from .data import SOURCES, load_registry
 from .images import load_image
 
 # %% auto #0
-__all__ = ['DATASET', 'LABEL_MAP', 'WITHDRAWN_STATUS', 'HASH_BITS', 'MAX_HAMMING', 'MAX_MAD', 'CENTRE_CROPS', 'dataset_dir',
-           'candidates', 'photo_signature', 'signatures', 'near_duplicate_pairs', 'group_ids', 'acne_boxes',
-           'lesion_crop', 'skin_mask', 'skin_crop', 'border_trim', 'curate', 'contact_sheet']
+__all__ = ['DATASET', 'LABEL_MAP', 'WITHDRAWN_STATUS', 'OCSI_SOURCES', 'HASH_BITS', 'MAX_HAMMING', 'MAX_MAD', 'CENTRE_CROPS',
+           'SOURCES_DATASET', 'dataset_dir', 'candidates', 'photo_signature', 'signatures', 'near_duplicate_pairs',
+           'group_ids', 'acne_boxes', 'lesion_crop', 'skin_mask', 'skin_crop', 'border_trim', 'eligible_photos',
+           'curate', 'contact_sheet', 'write_sources_manifest', 'load_sources_manifest']
 
 # %% ../nbs/02_curation.ipynb #4c22aee6
 DATASET = 'ocsi'
@@ -29,10 +30,12 @@ WITHDRAWN_STATUS = 'deleted_by_author_in_26fda0a'
 
 def dataset_dir(name: str = DATASET) -> Path: return project_root()/'data'/name
 
-def candidates(reg: pd.DataFrame | None = None) -> pd.DataFrame:
-    "Every registry image with its OCSI label and whether its own authors withdrew it."
+OCSI_SOURCES = tuple(n for n, s in SOURCES.items() if s.ocsi)   # the sources OCSI was curated from; later sources never change it
+
+def candidates(reg: pd.DataFrame | None = None, sources=OCSI_SOURCES) -> pd.DataFrame:
+    "Every registry image of `sources` (default: OCSI's) with its OCSI label and whether its own authors withdrew it."
     reg = load_registry() if reg is None else reg
-    df = reg[reg.status != 'annotation'].copy()
+    df = reg[(reg.status != 'annotation') & reg.source.isin(sources)].copy()
     df['label'] = df.label.map(LABEL_MAP)
     df['withdrawn'] = df.status.eq(WITHDRAWN_STATUS)
     return df[['file', 'source', 'label', 'md5', 'withdrawn', 'status']].reset_index(drop=True)
@@ -168,7 +171,8 @@ def border_trim(im: Image.Image, max_std: float = 6.0, min_trim: float = 0.02) -
 
 # %% ../nbs/02_curation.ipynb #3e657ae9
 def _crop_for(row, root: Path) -> tuple[str, str]:
-    "(crop string or '', rule name) for one candidate row."
+    "(crop string or '', rule name) for one candidate row: whole for a close-up source, else its class's rule."
+    if SOURCES[row.source].closeup: return '', 'whole'
     if row.label == 'Acne':
         xml = root/'acne04-roboflow-v5-voc-annotations'/'Acne'/(Path(row.file).stem + '.xml')
         box = lesion_crop(acne_boxes(xml), load_image(root/row.file).size) if xml.exists() else None
@@ -178,11 +182,12 @@ def _crop_for(row, root: Path) -> tuple[str, str]:
         box, rule = (skin_crop(im), 'skin_mask') if row.label == 'Healthy' else (border_trim(im), 'border_trim')
     return (','.join(map(str, box)) if box else ''), rule
 
-def curate(root=None, seed: int = 0, include_withdrawn: bool = False, cache=None, progress: bool = True):
-    "Run the curation; return (chosen DataFrame with `file,label,source,md5,crop,crop_rule,group`, report dict)."
+# %% ../nbs/02_curation.ipynb #65c6a653
+def eligible_photos(root=None, sources=OCSI_SOURCES, include_withdrawn: bool = False, cache=None, progress: bool = True):
+    "Steps 1-5 over the photos of `sources`: (every eligible photo with `file,label,source,md5,crop,crop_rule,group`, report dict)."
     root = Path(root or data_root(must_exist=True))
     cache = cache or cache_dir()/'signatures.npz'
-    df = candidates().sort_values('file', ignore_index=True)
+    df = candidates(sources=sources).sort_values('file', ignore_index=True)
     rep = {'candidates': df.groupby('label').size().to_dict()}
     h, t = signatures(df, root, cache=cache, progress=progress)
     df['group'] = ['g' + m[:10] for m in group_ids(len(df), near_duplicate_pairs(h, t), list(df.md5))]
@@ -203,10 +208,17 @@ def curate(root=None, seed: int = 0, include_withdrawn: bool = False, cache=None
     rep['dropped_as_duplicates'] = before - len(df)
     crops = [_crop_for(r, root) for r in tqdm(list(df.itertuples()), desc='crops', disable=not progress)]
     df['crop'], df['crop_rule'] = [c for c, _ in crops], [r for _, r in crops]
-    no_crop = df.crop.eq('') & df.label.isin(['Acne', 'Healthy'])
+    no_crop = df.crop.eq('') & df.label.isin(['Acne', 'Healthy']) & df.crop_rule.ne('whole')
     rep['no_close_up_region'] = df[no_crop].groupby('label').size().to_dict()
     df = df[~no_crop]
     rep['eligible'] = df.groupby('label').size().to_dict()
+    return df[['file', 'label', 'source', 'md5', 'crop', 'crop_rule', 'group']].reset_index(drop=True), rep
+
+
+# %% ../nbs/02_curation.ipynb #765fe927
+def curate(root=None, seed: int = 0, include_withdrawn: bool = False, cache=None, progress: bool = True):
+    "Run the curation; return (chosen DataFrame with `file,label,source,md5,crop,crop_rule,group`, report dict)."
+    df, rep = eligible_photos(root, OCSI_SOURCES, include_withdrawn, cache, progress)
     n = int(df.groupby('label').size().reindex(CLASSES, fill_value=0).min())
     rng = np.random.default_rng(seed)
     parts = [g.sort_values('file').iloc[np.sort(rng.choice(len(g), n, replace=False))] for _, g in sorted(df.groupby('label'))]
@@ -226,3 +238,19 @@ def contact_sheet(df: pd.DataFrame, label: str, n: int = 24, cols: int = 8, tile
         crop = tuple(map(int, r.crop.split(','))) if isinstance(r.crop, str) and r.crop else None
         sheet.paste(load_image(root/r.file, crop).resize((tile, tile)), ((k % cols)*tile, (k//cols)*tile))
     return sheet
+
+# %% ../nbs/02_curation.ipynb #3aa781ce
+SOURCES_DATASET = 'sources'   # data/sources/: every eligible photo of every source
+
+def write_sources_manifest(root=None, cache=None, progress: bool = True) -> pd.DataFrame:
+    "Every eligible photo of every source (`eligible_photos` over all of `SOURCES`) to data/sources/manifest.csv, with its report."
+    df, rep = eligible_photos(root, tuple(SOURCES), cache=cache, progress=progress)
+    rep['by_source'] = {f'{s}/{l}': int(n) for (s, l), n in df.groupby(['source', 'label']).size().items()}
+    out = dataset_dir(SOURCES_DATASET); out.mkdir(parents=True, exist_ok=True)
+    df.to_csv(out/'manifest.csv', index=False, lineterminator='\n')
+    (out/'report.json').write_text(json.dumps(rep, indent=1, default=int) + '\n')
+    return df
+
+def load_sources_manifest() -> pd.DataFrame:
+    "The committed manifest of every eligible photo of every source."
+    return pd.read_csv(dataset_dir(SOURCES_DATASET)/'manifest.csv', dtype={'crop': str, 'md5': str}).fillna({'crop': ''})

@@ -4,7 +4,8 @@
 
 # %% ../nbs/01_data.ipynb #442bb3e5
 from __future__ import annotations
-import shutil, zipfile
+import hashlib, shutil, zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -14,48 +15,61 @@ from tqdm.auto import tqdm
 from .core import DataError, data_root, md5sum, project_root
 
 # %% auto #0
-__all__ = ['SOURCES', 'REGISTRY_COLUMNS', 'GITHUB_RAW', 'MCSI_DOI', 'MCSI_URL', 'MCSI_MD5', 'MCSI_DIAGNOSTIC', 'IMAGE_EXTS',
-           'registry_path', 'build_registry', 'load_registry', 'file_problems', 'verify_files', 'fetch_sources',
-           'fetch_mcsi', 'parse_mcsi']
+__all__ = ['ACNE04_REPO', 'ACNE04_COMMIT', 'SOURCES', 'REGISTRY_COLUMNS', 'GITHUB_RAW', 'MCSI_DOI', 'MCSI_URL', 'MCSI_MD5',
+           'MCSI_DIAGNOSTIC', 'IMAGE_EXTS', 'Source', 'registry_path', 'build_registry', 'load_registry',
+           'file_problems', 'verify_files', 'fetch_sources', 'fetch_mcsi', 'parse_mcsi']
 
 # %% ../nbs/01_data.ipynb #6e25ac02
-SOURCES = {  # folder under the data root -> (repository, default commit) for files whose files.csv lacks one
-    'monkeypox-dataset-2022-ahsan': ('mahsan2/Monkeypox-dataset-2022', None),
-    'msid-monkeypox-skin-images': ('ManjulaBoyalla/Monkeypox-skin-disease-detection', None),
-    'acne04-roboflow-v5': ('KeruZheng/Acne-Detection-on-ACNE04-and-Cross-Domain-Acne-Classification',
-                           '47256b8aec4048535d352e49f1412e1db02bd428'),
-    'acne04-roboflow-v5-voc-annotations': ('KeruZheng/Acne-Detection-on-ACNE04-and-Cross-Domain-Acne-Classification',
-                                           '47256b8aec4048535d352e49f1412e1db02bd428'),
-}
-REGISTRY_COLUMNS = ['file', 'source', 'label', 'status', 'md5', 'size', 'origin_repo', 'origin_commit', 'origin_path']
+@dataclass(frozen=True)
+class Source:
+    "A public source folder under the data root: its origin, how its `files.csv` reads (`layout`), and whether OCSI draws on it."
+    name: str
+    repo: str
+    commit: str | None = None   # for files whose files.csv names none
+    layout: str = 'origin'      # 'origin': files.csv gives origin repo, commit, path (and a zip member); 'ahsan', 'acne04', 'voc': their own
+    label: str = ''             # every file's class, where files.csv has no `class` column
+    ocsi: bool = True           # one of OCSI's sources (the paper's 260): its curation reads only these
+    closeup: bool = False       # its photos are close-ups already: used whole, not cropped
+    title: str = ''             # in words, as tables name it
+
+ACNE04_REPO, ACNE04_COMMIT = 'KeruZheng/Acne-Detection-on-ACNE04-and-Cross-Domain-Acne-Classification', '47256b8aec4048535d352e49f1412e1db02bd428'
+SOURCES = {s.name: s for s in (
+    Source('monkeypox-dataset-2022-ahsan', 'mahsan2/Monkeypox-dataset-2022', layout='ahsan', title='Ahsan et al. 2022'),
+    Source('msid-monkeypox-skin-images', 'ManjulaBoyalla/Monkeypox-skin-disease-detection', title='MSID'),
+    Source('acne04-roboflow-v5', ACNE04_REPO, ACNE04_COMMIT, layout='acne04', label='Acne', title='ACNE04 (clinic camera)'),
+    Source('acne04-roboflow-v5-voc-annotations', ACNE04_REPO, ACNE04_COMMIT, layout='voc', label='Acne', title="ACNE04's lesion boxes"),
+    Source('acne-web-zatan666', 'Zatan666/Acne_Image_classification', label='Acne', ocsi=False, closeup=True, title='web acne photos'),   # web photos of inflamed acne, many cameras
+    Source('healthy-skin-azh', 'uwm-bigdata/wound-classification-using-images-and-locations', label='Normal', ocsi=False, closeup=True, title='AZH clinic'),   # clinic close-ups of intact skin
+)}
+REGISTRY_COLUMNS = ['file', 'source', 'label', 'status', 'md5', 'size', 'origin_repo', 'origin_commit', 'origin_path', 'origin_member']
 GITHUB_RAW = 'https://raw.githubusercontent.com/{origin_repo}/{origin_commit}/{origin_path}'
 
 def registry_path() -> Path: return project_root()/'data'/'registry.csv'
 
 # %% ../nbs/01_data.ipynb #5713e4af
+def _voc_rows(root: Path, s: Source):
+    "The VOC folder has no files.csv: its XML files mirror ACNE04's images."
+    for r in pd.read_csv(root/'acne04-roboflow-v5'/'files.csv').itertuples():
+        yield dict(file=f'{s.name}/Acne/{Path(r.file).stem}.xml', source=s.name, label=s.label, status='annotation',
+                   origin_repo=s.repo, origin_commit=s.commit, origin_path=str(Path(r.source_path_in_repo).with_suffix('.xml')))
+
+def _listed_row(s: Source, r: dict) -> dict:
+    "One registry row from one `files.csv` row of source `s`, by its layout."
+    if s.layout == 'acne04':
+        return dict(file=f'{s.name}/Acne/{r["file"]}', source=s.name, label=s.label, status=f'acne04_level{r["acne04_level"]}',
+                    origin_repo=s.repo, origin_commit=s.commit, origin_path=r['source_path_in_repo'])
+    if s.layout == 'ahsan':
+        return dict(file=f'{s.name}/{r["file"]}', source=s.name, label=r['class'], status=r['status_in_source_repo'],
+                    origin_repo=s.repo, origin_commit=r['source_commit'], origin_path=r['source_path'])
+    return dict(file=f'{s.name}/{r["file"]}', source=s.name, label=r.get('class') or s.label, status='present_at_HEAD',
+                origin_repo=r['origin_repo'], origin_commit=r['origin_commit'], origin_path=r['origin_path'],
+                origin_member=r.get('zip_member', ''), md5_listed=r['md5'])
+
 def _source_rows(root: Path, source: str):
-    "Registry rows for one source folder, from its `files.csv` (the VOC folder has none: its XML mirror the images)."
-    repo, commit = SOURCES[source]
-    if source == 'acne04-roboflow-v5-voc-annotations':
-        acne = pd.read_csv(root/'acne04-roboflow-v5'/'files.csv')
-        for r in acne.itertuples():
-            stem = Path(r.file).stem
-            yield dict(file=f'{source}/Acne/{stem}.xml', source=source, label='Acne', status='annotation',
-                       origin_repo=repo, origin_commit=commit,
-                       origin_path=str(Path(r.source_path_in_repo).with_suffix('.xml')))
-        return
-    df = pd.read_csv(root/source/'files.csv', dtype=str).fillna('')
-    for r in df.to_dict('records'):
-        if source == 'acne04-roboflow-v5':
-            yield dict(file=f'{source}/Acne/{r["file"]}', source=source, label='Acne', status=f'acne04_level{r["acne04_level"]}',
-                       origin_repo=repo, origin_commit=commit, origin_path=r['source_path_in_repo'])
-        elif source == 'monkeypox-dataset-2022-ahsan':
-            yield dict(file=f'{source}/{r["file"]}', source=source, label=r['class'], status=r['status_in_source_repo'],
-                       origin_repo=repo, origin_commit=r['source_commit'], origin_path=r['source_path'])
-        else:
-            yield dict(file=f'{source}/{r["file"]}', source=source, label=r['class'], status='present_at_HEAD',
-                       origin_repo=r['origin_repo'], origin_commit=r['origin_commit'], origin_path=r['origin_path'],
-                       md5_listed=r['md5'])
+    "Registry rows for one source folder, from its `files.csv`."
+    s = SOURCES[source]
+    if s.layout == 'voc': yield from _voc_rows(root, s); return
+    for r in pd.read_csv(root/source/'files.csv', dtype=str).fillna('').to_dict('records'): yield _listed_row(s, r)
 
 # %% ../nbs/01_data.ipynb #2008e4dd
 def build_registry(root=None, out=None) -> pd.DataFrame:
@@ -79,7 +93,7 @@ def build_registry(root=None, out=None) -> pd.DataFrame:
 
 def load_registry(path=None) -> pd.DataFrame:
     "The committed registry as a DataFrame."
-    return pd.read_csv(path or registry_path(), dtype={'md5': str, 'origin_commit': str, 'status': str})
+    return pd.read_csv(path or registry_path(), dtype={'md5': str, 'origin_commit': str, 'status': str, 'origin_member': str}).fillna({'origin_member': ''})
 
 # %% ../nbs/01_data.ipynb #a9112e2d
 def file_problems(rows: pd.DataFrame, root=None, progress: bool = False) -> list[str]:
@@ -102,16 +116,24 @@ def verify_files(rows: pd.DataFrame, root=None, progress: bool = False) -> None:
     if bad: raise DataError(bad[0] + (f" (+{len(bad)-1} more; `mpox verify` lists them)" if len(bad) > 1 else ''))
 
 # %% ../nbs/01_data.ipynb #9c6bb2be
+def _fetch_member(r: dict, dest: Path, url: str, archives: dict) -> None:
+    "A file kept as a member of a zip archive in its repository: the archive downloaded once per run, the member extracted and md5-checked."
+    if url not in archives: archives[url] = pooch.retrieve(url, known_hash=None, progressbar=False)
+    with zipfile.ZipFile(archives[url]) as z: data = z.read(r['origin_member'])
+    if hashlib.md5(data).hexdigest() != r['md5']: raise DataError(f"{dest}: member {r['origin_member']} of {url} has other bytes (md5)")
+    dest.parent.mkdir(parents=True, exist_ok=True); dest.write_bytes(data)
+
 def fetch_sources(root=None, rows: pd.DataFrame | None = None, url_template: str = GITHUB_RAW, progress: bool = True) -> Path:
-    "Download every registry file missing under `root` from its origin (md5-checked by pooch); return `root`."
-    root = Path(root or data_root())
+    "Download every registry file missing under `root` from its origin (md5-checked); return `root`."
+    root, archives = Path(root or data_root()), {}
     rows = load_registry() if rows is None else rows
     todo = [r for r in rows.to_dict('records') if not (root/r['file']).exists()]
     for r in tqdm(todo, desc='fetch sources', disable=not progress):
         dest = root/r['file']
         try:
-            pooch.retrieve(url_template.format(**r), known_hash=f"md5:{r['md5']}", fname=dest.name,
-                           path=dest.parent, progressbar=False)
+            if r.get('origin_member'): _fetch_member(r, dest, url_template.format(**r), archives)
+            else: pooch.retrieve(url_template.format(**r), known_hash=f"md5:{r['md5']}", fname=dest.name, path=dest.parent, progressbar=False)
+        except DataError: raise
         except Exception as e:
             raise DataError(f"{dest}: download from {url_template.format(**r)} failed ({type(e).__name__}: {str(e).splitlines()[0]})") from e
     return root

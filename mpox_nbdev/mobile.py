@@ -15,6 +15,7 @@ from tqdm.auto import tqdm
 from .augment import PERTURBATIONS
 from .benchmark import time_tflite
 from .core import TASKS, data_root, models_dir, results_dir
+from .curation import OCSI_SOURCES
 from .data import load_registry
 from .experiment import gate_inputs
 from .model import TFLiteClassifier, full_model
@@ -296,7 +297,7 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
 def unseen_photos(registry=None) -> list:
     "(file, loader) of every skin photo of OCSI's sources that is not in OCSI, uncropped, as a user would send it."
     reg = load_registry() if registry is None else registry; man = load_manifest()
-    skin = reg[reg.label.isin(['Monkeypox', 'Chickenpox', 'Normal', 'Acne']) & ~reg.status.isin(['annotation']) &
+    skin = reg[reg.label.isin(['Monkeypox', 'Chickenpox', 'Normal', 'Acne']) & ~reg.status.isin(['annotation']) & reg.source.isin(OCSI_SOURCES) &
                ~reg.status.str.startswith('deleted') & ~reg.md5.isin(man.md5)]
     return [(f, lambda f=f: load_image(data_root()/f)) for f in skin.file]
 

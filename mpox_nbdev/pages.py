@@ -16,6 +16,8 @@ from IPython.display import Markdown
 from .arms import ARMS, BASELINE, PAPER_ARMS, arm
 from .chapters import flip_table, flip_targets_sentence, shipped_cards, shipping_summary
 from .core import TASKS, models_dir, results_dir
+from .data import SOURCES
+from .elsewhere import ELSEWHERE_TARGETS, EVERYDAY, SHIPPED_RECIPE, choose_recipe
 from .export import PAPER_SIZES_MB
 from .present import book_figure, book_image, book_table, mean_std
 from .robustness import FLIP_TARGETS
@@ -25,11 +27,11 @@ from .stats import load_folds
 ARM_NAMES = tuple(ARMS)
 
 # %% auto #0
-__all__ = ['ARM_NAMES', 'AUDITS', 'SHORT_SOURCES', 'intro_summary', 'best_arms', 'audit_tables', 'context_accuracy',
-           'audited_runs', 'pointing_game', 'context_ablation', 'source_shift', 'skin_tone', 'measles',
-           'audit_findings', 'discussion_holds', 'discussion_limits', 'gan_training', 'gan_distances', 'gan_comparison',
-           'gan_conclusion', 'quantization_tables', 'latency_table', 'shipping_tables', 'browser_table', 'flip_figure',
-           'unseen_flips', 'gate_tables', 'shipped_gate']
+__all__ = ['ARM_NAMES', 'AUDITS', 'SHORT_SOURCES', 'intro_summary', 'held_out_words', 'elsewhere_sources', 'elsewhere_recipes',
+           'best_arms', 'audit_tables', 'context_accuracy', 'audited_runs', 'pointing_game', 'context_ablation',
+           'source_shift', 'skin_tone', 'measles', 'audit_findings', 'discussion_holds', 'discussion_limits',
+           'gan_training', 'gan_distances', 'gan_comparison', 'gan_conclusion', 'quantization_tables', 'latency_table',
+           'shipping_tables', 'browser_table', 'flip_figure', 'unseen_flips', 'gate_tables', 'shipped_gate']
 
 # %% ../nbs/21a_pages.ipynb #3c94541d
 def _best(f, task: str, arms, single: bool = False) -> tuple:
@@ -62,6 +64,41 @@ def intro_summary(results=None) -> list:
         "**Caveat.** OCSI is small, drawn from web photos whose classes come from different sources; the audits (Chapter 6) show that the "
         "models use the photo's context and source as much as the lesion, and they call many measles photos mpox. None of these numbers "
         "says how the models would do on patients' photos: this is research software, not a diagnostic device.")]
+
+# %% ../nbs/21a_pages.ipynb #c6712b40
+def held_out_words(h: str) -> str:
+    "'Mpox: msid-monkeypox-skin-images' → 'Mpox, MSID'; 'pooled' → 'all held-out photos'."
+    if h == 'pooled': return 'all held-out photos'
+    label, source = h.split(': '); return f'{label}, {SOURCES[source].title}'
+
+# %% ../nbs/21a_pages.ipynb #49ee50da
+def elsewhere_sources(results=None) -> list:
+    "Table 4.1: the shipped recipe on each source held out, both tasks: photos, share answered right, share the gate lets through."
+    s = pd.read_csv((results or results_dir())/'elsewhere'/'summary.csv').query('recipe == @SHIPPED_RECIPE.name')
+    t = s.pivot(index='held_out', columns='task', values='accuracy').join(s.query('task == "binary"').set_index('held_out')[['photos', 'gate_pass']])
+    t = t.loc[list(dict.fromkeys(s.held_out))].reset_index().assign(held_out=lambda d: d.held_out.map(held_out_words))
+    return [book_table(t, 'Table 4.1', "Photos from elsewhere: each source of a class that has two or more, held out in turn; the shipped recipe trained "
+                       "on every other source (its operating point, inconclusive band and gate too) answers its photos. Share answered right per task, "
+                       "and share the gate lets through", ['held_out', 'photos', 'binary', 'multiclass', 'gate_pass'],
+                       headers={'held_out': 'Held out (class, source)', 'binary': 'Right, binary', 'multiclass': 'Right, multiclass', 'gate_pass': 'Gate passes'})]
+
+# %% ../nbs/21a_pages.ipynb #2f54866a
+def elsewhere_recipes(results=None) -> list:
+    "Table 4.2 (every recipe on all held-out photos) and the sentence on the choice and the targets."
+    res = (results or results_dir())/'elsewhere'; s, f, tg = (pd.read_csv(res/f'{n}.csv') for n in ('summary', 'flips', 'targets'))
+    p = s.query('held_out == "pooled"').pivot(index='recipe', columns='task')
+    flips = f.query('held_out == "pooled" and task == "binary" and change in @EVERYDAY').groupby('recipe').flip_rate.mean()
+    t = pd.DataFrame({'auroc': p['auroc', 'binary'], 'sensitivity': p['sensitivity', 'binary'], 'specificity': p['specificity', 'binary'],
+                      'multiclass': p['accuracy', 'multiclass'], 'ece': p['ece', 'binary'], 'flips': flips,
+                      'met': tg.groupby('recipe').met.sum().map(lambda n: f'{n} of {len(ELSEWHERE_TARGETS)}')}).loc[list(dict.fromkeys(s.recipe))]
+    best, ship = choose_recipe(s), SHIPPED_RECIPE.name; miss = tg.query('recipe == @best and not met')
+    return [book_table(t.reset_index(), 'Table 4.2', "Recipes for the shipped models on all held-out photos (each answered by the model that never saw its "
+                       "source): binary AUROC, sensitivity and specificity at the operating point, multiclass accuracy, binary calibration error, mean "
+                       "share of binary decisions that flip under six everyday changes, and targets met", headers={'recipe': 'Recipe', 'auroc': 'AUROC',
+                       'multiclass': 'Acc., multiclass', 'ece': 'ECE', 'flips': 'Flips', 'met': 'Targets met'}),
+            Markdown(f"By photos from elsewhere the best recipe is **{best}** (binary AUROC {t.auroc[best]:.3f} against {t.auroc[ship]:.3f} shipped). "
+                     f"It meets {t.met[best]} targets; it misses " + '; '.join(f"{r.measure.replace('_', ' ')} of {held_out_words(r.held_out)} ({r.task}: "
+                     f"{r.measured:.3f}, target {r.target})" for r in miss.itertuples()) + '.')]
 
 # %% ../nbs/21a_pages.ipynb #4542a945
 def best_arms(results=None) -> list:

@@ -41,19 +41,22 @@ def _fit(X, y, C, cw, seed, weight=None, scale=None):
         return sc, LogisticRegression(C=C, class_weight=cw, max_iter=5000, random_state=seed).fit(sc.transform(X), y, sample_weight=weight)
 
 def probe_search(train, val, n_classes: int, seed: int = 0, inner_groups=None, inner: int = 4, train_views=(), val_views=(),
-                 view_weight: float = 1.0):
+                 view_weight: float = 1.0, weight=None):
     """Choose C and class weighting (see above); return (Keras head, best settings, one row per candidate, (scores, labels) for the operating point).
     `train_views`: changed copies of the training rows that train the probe too (`probeaug`); with `view_weight` other than 1, each
-    copy weighs that much of a row and the standardisation is the rows' alone (`probestagesaug`).
+    copy weighs that much of a row and the standardisation is the rows' alone (`probestagesaug`). `weight`: one weight per training
+    row (its copies weigh as it does), e.g. to weigh every class × source alike.
     `val_views`: changed copies of the validation rows; a candidate is then judged by the mean of its answers for a row and its
     copies, as an arm that answers so is (`probestagesflip`: the photo and its mirror image)."""
     from sklearn.metrics import log_loss
     from sklearn.model_selection import StratifiedGroupKFold
     (Xtr, ytr), (Xva, yva) = train, val
-    fit_kw = {}
+    w = np.ones(len(ytr)) if weight is None else np.asarray(weight, float)
+    fit_kw = {} if weight is None else dict(weight=w)
+    if (len(train_views) or weight is not None) and inner_groups is not None: raise ValueError('train_views and weight are for validation selection, not inner CV')
     if len(train_views):
-        if inner_groups is not None: raise ValueError('train_views are for validation selection (probeaug), not inner CV')
-        if view_weight != 1: fit_kw = dict(weight=np.r_[np.ones(len(ytr)), np.full(len(ytr) * len(train_views), view_weight)], scale=np.arange(len(ytr)))
+        if view_weight != 1 or weight is not None:
+            fit_kw = dict(weight=np.r_[w, np.tile(w * view_weight, len(train_views))], scale=np.arange(len(ytr)) if view_weight != 1 else None)
         Xtr, ytr = np.concatenate([Xtr, *train_views]), np.tile(ytr, 1 + len(train_views))
     if len(val_views) and inner_groups is not None: raise ValueError('val_views are for validation selection, not inner CV')
     labels = list(range(n_classes))
