@@ -15,6 +15,7 @@ from fastcore.script import Param, call_parse, store_true
 from .core import ALL_TASKS, TASKS, MpoxError, UsageError, cache_dir, env_vars, project_root, quiet_native_logs
 from .core import data_root as default_data_root
 from .data import fetch_sources, file_problems, load_registry
+from .curation import write_sources_manifest
 from .folds import build_manifest
 from .predict import CsvSink, answer_line, check_output, default_model, explain_photo, load_classifier, model_card, printable, screening
 from .arms import ARMS, GRID_ARMS, arms_help
@@ -52,11 +53,13 @@ def curate(data_root: DATA_ROOT = None,
            seed: Param('seed for the class-balanced draw and the folds', int) = 0,
            include_withdrawn: Param("keep images their own authors withdrew (Ahsan's Google chickenpox)", store_true) = False,
            out: Param('folder for manifest.csv (default data/ocsi)', Path) = None):
-    "Rebuild the OCSI manifest (data/ocsi/manifest.csv) from the data root."
+    "Rebuild the OCSI manifest (data/ocsi/manifest.csv) and every source's eligible photos (data/sources/manifest.csv) from the data root."
     t0 = time.time()
     m = build_manifest(data_root, seed=seed, include_withdrawn=include_withdrawn, out_dir=out)
     counts = ', '.join(f'{k} {v}' for k, v in m.label.value_counts().sort_index().items())
-    print(f"manifest: {len(m)} images ({counts}) in {time.time()-t0:.0f} s"); return 0
+    print(f"manifest: {len(m)} images ({counts}) in {time.time()-t0:.0f} s")
+    s = write_sources_manifest(data_root, progress=sys.stderr.isatty(), out_dir=out and Path(out)/'sources')
+    print(f"every source: {len(s)} eligible photos of {s.source.nunique()} sources, near-duplicates grouped across them"); return 0
 
 # %% ../nbs/20_cli.ipynb #e873c657
 def _folds(v: str): return v if v == 'all' else [int(x) for x in v.split(',')]

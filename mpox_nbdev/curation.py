@@ -242,11 +242,11 @@ def contact_sheet(df: pd.DataFrame, label: str, n: int = 24, cols: int = 8, tile
 # %% ../nbs/02_curation.ipynb #3aa781ce
 SOURCES_DATASET = 'sources'   # data/sources/: every eligible photo of every source
 
-def write_sources_manifest(root=None, cache=None, progress: bool = True) -> pd.DataFrame:
-    "Every eligible photo of every source (`eligible_photos` over all of `SOURCES`) to data/sources/manifest.csv, with its report."
+def write_sources_manifest(root=None, cache=None, progress: bool = True, out_dir=None) -> pd.DataFrame:
+    "Every eligible photo of every source (`eligible_photos` over all of `SOURCES`) to `out_dir` (default data/sources)/manifest.csv, with its report."
     df, rep = eligible_photos(root, tuple(SOURCES), cache=cache, progress=progress)
     rep['by_source'] = {f'{s}/{l}': int(n) for (s, l), n in df.groupby(['source', 'label']).size().items()}
-    out = dataset_dir(SOURCES_DATASET); out.mkdir(parents=True, exist_ok=True)
+    out = Path(out_dir or dataset_dir(SOURCES_DATASET)); out.mkdir(parents=True, exist_ok=True)
     df.to_csv(out/'manifest.csv', index=False, lineterminator='\n')
     (out/'report.json').write_text(json.dumps(rep, indent=1, default=int) + '\n')
     return df

@@ -22,6 +22,7 @@ def test_curate_rebuilds_committed_manifest_byte_identically(tmp_path):
     assert r.returncode == 0, r.stderr
     assert filecmp.cmp(tmp_path / 'manifest.csv', ROOT / 'data/ocsi/manifest.csv', shallow=False)
     assert filecmp.cmp(tmp_path / 'curation_report.json', ROOT / 'data/ocsi/curation_report.json', shallow=False)
+    assert filecmp.cmp(tmp_path / 'sources' / 'manifest.csv', ROOT / 'data/sources/manifest.csv', shallow=False)   # every source's photos too
 
 
 def test_bad_data_root_is_one_line_error():
