@@ -603,6 +603,8 @@ d = { 'settings': { 'branch': 'main',
                                 'mpox_nbdev.web.Chromium.wait_for': ('web.html#chromium.wait_for', 'mpox_nbdev/web.py'),
                                 'mpox_nbdev.web.browser_answers': ('web.html#browser_answers', 'mpox_nbdev/web.py'),
                                 'mpox_nbdev.web.chromium_path': ('web.html#chromium_path', 'mpox_nbdev/web.py'),
+                                'mpox_nbdev.web.elsewhere_accuracy': ('web.html#elsewhere_accuracy', 'mpox_nbdev/web.py'),
+                                'mpox_nbdev.web.page_words': ('web.html#page_words', 'mpox_nbdev/web.py'),
                                 'mpox_nbdev.web.screen_in_browser': ('web.html#screen_in_browser', 'mpox_nbdev/web.py'),
                                 'mpox_nbdev.web.screen_photos': ('web.html#screen_photos', 'mpox_nbdev/web.py'),
                                 'mpox_nbdev.web.stage_screen_assets': ('web.html#stage_screen_assets', 'mpox_nbdev/web.py')}}}

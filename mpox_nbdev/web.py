@@ -10,14 +10,41 @@ from pathlib import Path
 import pandas as pd
 from fastcore.basics import patch
 
-from .core import MpoxError, data_root, models_dir, project_root
+from .core import MpoxError, data_root, models_dir, project_root, results_dir
 from .folds import load_manifest
 from .images import load_image, parse_crop
 from .testing import serve_folder
 
 # %% auto #0
-__all__ = ['LITERT_FILES', 'SCREEN_TASKS', 'RESULT_JS', 'stage_screen_assets', 'chromium_path', 'Chromium', 'screen_in_browser',
-           'screen_photos', 'browser_answers']
+__all__ = ['CLASS_WORDS', 'VARIANT_WORDS', 'LITERT_FILES', 'SCREEN_TASKS', 'RESULT_JS', 'elsewhere_accuracy', 'page_words',
+           'stage_screen_assets', 'chromium_path', 'Chromium', 'screen_in_browser', 'screen_photos', 'browser_answers']
+
+# %% ../nbs/12c_web.ipynb #c784b2f7
+CLASS_WORDS = {   # what an answer of each class means, for someone who is not a clinician
+    'Mpox': 'looks like mpox (monkeypox): have it looked at by a health professional',
+    'Others': 'not mpox: it looks more like acne, chickenpox or healthy skin, the other things this model learned',
+    'Acne': 'looks like acne', 'Chickenpox': 'looks like chickenpox: have it looked at by a health professional',
+    'Healthy': 'looks like healthy skin'}
+VARIANT_WORDS = {'float32': '32-bit numbers', 'float16': '16-bit numbers', 'dynamic_int8': '8-bit weights', 'full_int8': '8-bit integers throughout'}
+
+# %% ../nbs/12c_web.ipynb #45116edc
+def elsewhere_accuracy(task: str, results=None) -> float | None:
+    "Share of photos from collections it never saw that the shipped recipe answers right (`results/elsewhere/summary.csv`, pooled), if measured."
+    f = Path(results or results_dir())/'elsewhere'/'summary.csv'
+    if not f.exists(): return None
+    s = pd.read_csv(f).query("task == @task and held_out == 'pooled'")
+    return float(s.accuracy.iloc[0]) if len(s) else None   # the shipped recipe's rows come first
+
+# %% ../nbs/12c_web.ipynb #83300db4
+def page_words(card: dict, task: str, results=None) -> dict:
+    "The page's words for the model of `card`: {'classes': {class: meaning}, 'model': one sentence}."
+    head = 'a linear head' if card['head'].startswith('a linear head') else 'a small neural-network head'
+    bb = card['backbone'].replace('EfficientNetLite', 'EfficientNet-Lite')
+    model = (f"{bb}, an image network pre-trained on everyday photos, with {head} trained on skin photos; stored as "
+             f"{VARIANT_WORDS.get(card['variant'], card['variant'])}, {card['size_mb']:.1f} MB. It was right for "
+             f"{card['cv_metrics']['accuracy']:.0%} of the photos of its own collections in ten-fold cross-validation")
+    if (e := elsewhere_accuracy(task, results)) is not None: model += f"; trained the same way without one collection, it was right for only {e:.0%} of that collection's photos"
+    return {'classes': {c: CLASS_WORDS[c] for c in card['classes']}, 'model': model + '.'}
 
 # %% ../nbs/12c_web.ipynb #c0de0006
 LITERT_FILES = {  # node_modules path -> name under _static/litert
@@ -46,6 +73,8 @@ def stage_screen_assets(static=None, node_modules=None, models=None, tasks=SCREE
             if not f.exists(): raise MpoxError(f'{f}: shipped model missing (run `make reproduce`)')
             (static/'models').mkdir(parents=True, exist_ok=True)
             shutil.copyfile(f, static/'models'/f.name); out[f'models/{f.name}'] = f.stat().st_size
+    words = {t: page_words(json.loads((models/f'{t}.json').read_text()), t) for t in tasks}
+    (static/'models'/'words.json').write_text(json.dumps(words, indent=1, ensure_ascii=False) + '\n'); out['models/words.json'] = len(json.dumps(words))
     return out
 
 # %% ../nbs/12c_web.ipynb #c0de0009

@@ -1,12 +1,12 @@
 "The book's screen.html page: the shipped models in headless Chromium (LiteRT.js, WebAssembly) answer as `mpox predict` does."
-import json, shutil, subprocess, sys
+import json, shutil, subprocess, sys, tempfile, urllib.request
 from urllib.parse import quote
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from mpox_nbdev.web import SCREEN_TASKS, Chromium, browser_answers, chromium_path, screen_in_browser, screen_photos
+from mpox_nbdev.web import RESULT_JS, SCREEN_TASKS, Chromium, browser_answers, chromium_path, screen_in_browser, screen_photos
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / 'book/_build/html'
@@ -68,7 +68,7 @@ def test_bad_file_gets_a_message(photos):
             r = screen_in_browser(c, f'{url}/screen.html', '_screen_test/notes.jpg', 'binary')
             s = c.open(f'{url}/screen.html?image=_screen_test/notes.jpg&task=binary')
             c.wait_for(s, "document.getElementById('result')?.textContent")
-            shown = c.evaluate(s, "document.getElementById('screen-error').textContent")
+            shown = c.evaluate(s, "document.getElementById('screen-answers').textContent")
     assert 'error' in r and 'notes.jpg: not an image this browser can read' in r['error']
     assert 'notes.jpg: not an image' in shown   # the reader sees it on the page, not a blank
 
@@ -85,3 +85,79 @@ def test_crafted_files_get_an_answer_or_a_message(photos):
             r = screen_in_browser(chrome, f'{url}/screen.html', quote(Path(f).relative_to(HTML).as_posix(), safe='/'), 'binary')
             assert ('error' in r) != ('prediction' in r), (kind, r)
             assert r.get('error', 'x').strip(), (kind, r)   # an error says something
+
+
+def cli_status(photos, task: str) -> dict:
+    "file name -> `mpox predict`'s status for each of `photos`."
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run([str(MPOX), 'predict', '--task', task, '--csv', f'{d}/o.csv', *map(str, photos)], check=True, capture_output=True)
+        return {Path(f).name: st for f, st in pd.read_csv(f'{d}/o.csv')[['file', 'status']].itertuples(index=False)}
+
+
+def one_of_each(photos, task: str = 'binary') -> list:
+    "A screened, an inconclusive and a rejected photo of `photos`, by the CLI's answers (the fixture holds one of each for binary)."
+    st = cli_status(photos, task); pick = {}
+    for f in photos: pick.setdefault(st[f.name], f)
+    assert set(pick) == {'screened', 'inconclusive', 'rejected'}, st
+    return [pick[k] for k in ('screened', 'inconclusive', 'rejected')]
+
+
+VIEWS_JS = """[...document.querySelectorAll('#screen-answers li')].map(li => ({status: li.className.split(' ').pop(), text: [...li.children].filter(e => !e.matches('.screen-file')).map(e => e.textContent).join(' '),   // what it says, without the file's name
+   
+    meters: li.querySelectorAll('meter').length, hidden: li.querySelectorAll('details meter').length}))"""
+
+
+@pytest.mark.parametrize('width', [1280, 390])
+def test_the_three_views_read_right_at_each_width(photos, width):
+    "Several photos at once, an answer each: the screened one names its class and says what it means, the inconclusive one names "
+    "no class outside its folded numbers, the rejected one shows no bars; nothing runs past the right edge. Screenshots committed."
+    from mpox_nbdev.testing import serve_folder
+    files = one_of_each(photos); query = '&'.join('image=' + quote(f.relative_to(HTML).as_posix(), safe='/') for f in files)
+    with Chromium() as c, serve_folder(HTML) as url:
+        s = c.open(f'{url}/screen.html?{query}&task=binary')
+        answers = json.loads(c.wait_for(s, RESULT_JS))
+        c.screenshot(s, ROOT / f'results/figures/book/screen_{width}.png', width=width, height=1400)   # the window at this width ...
+        c.evaluate(s, 'window.laidOutBefore = 1; location.reload()')                                     # ... the page laid out in it
+        answers = json.loads(c.wait_for(s, f'!window.laidOutBefore && {RESULT_JS}'))
+        c.evaluate(s, "document.getElementById('screen-drop').scrollIntoView()")                           # the answers in view
+        c.screenshot(s, ROOT / f'results/figures/book/screen_{width}.png', width=width, height=1400)
+        views, wide = c.evaluate(s, VIEWS_JS), c.evaluate(s, "Math.max(document.documentElement.scrollWidth, "
+                                                            "...[...document.querySelectorAll('#screen-app *')].map(e => e.getBoundingClientRect().right))")
+    assert [a['status'] for a in answers] == ['screened', 'inconclusive', 'rejected'] and [v['status'] for v in views] == ['screened', 'inconclusive', 'rejected']
+    ok, unsure, rejected = views
+    assert ok['meters'] == 2 and ok['hidden'] == 0 and ('not mpox' in ok['text'] or 'looks like mpox' in ok['text'])
+    visible = unsure['text'].split("The model's numbers")[0]
+    assert 'Unsure' in visible and 'Mpox' not in visible and 'Others' not in visible and unsure['meters'] == unsure['hidden'] == 2
+    assert rejected['meters'] == 0 and 'Not a close-up skin photo' in rejected['text']
+    assert wide <= width, f'the page is {wide} px wide at {width} px'
+
+
+def test_small_and_uniform_photos_get_the_cli_warnings(photos):
+    from PIL import Image
+    from mpox_nbdev.testing import serve_folder
+    folder = HTML / '_screen_test'; small, flat = folder / 'small.png', folder / 'flat.png'
+    Image.open(photos[0]).resize((100, 75)).save(small); Image.new('RGB', (300, 300), (180, 140, 120)).save(flat)
+    r = subprocess.run([str(MPOX), 'predict', '--task', 'binary', str(small), str(flat)], capture_output=True, text=True)
+    cli = sorted(l.split(': ', 2)[2] for l in r.stderr.splitlines() if l.startswith('warning: '))
+    with Chromium() as c, serve_folder(HTML) as url:
+        s = c.open(f'{url}/screen.html?image=_screen_test/small.png&image=_screen_test/flat.png&task=binary')
+        page = json.loads(c.wait_for(s, RESULT_JS)); shown = c.evaluate(s, "document.getElementById('screen-answers').textContent")
+    got = sorted(w.split(': ', 1)[1] for a in page for w in a['warnings'])
+    assert len(cli) == 2 and got == cli, (got, cli)
+    assert 'smaller than the model' in shown and 'nearly uniform' in shown
+
+
+def test_the_page_screens_with_the_network_cut_after_one_visit(photos):
+    "One visit caches the page, runtime and models (service worker); with the server gone, a new tab screens the same photo alike."
+    from mpox_nbdev.testing import serve_folder
+    image = quote(photos[0].relative_to(HTML).as_posix(), safe='/')
+    with Chromium() as c:
+        with serve_folder(HTML) as url:
+            page = f'{url}/screen.html?image={image}&task=binary'
+            s = c.open(page); online = json.loads(c.wait_for(s, RESULT_JS)); c.wait_for(s, 'document.body.dataset.offlineReady')
+            assert c.evaluate(s, "document.querySelector('link[rel=manifest]')?.href.endsWith('screen.webmanifest')")
+        with pytest.raises(OSError):   # the network is cut: nothing answers at that address any more
+            urllib.request.urlopen(page, timeout=5)
+        s2 = c.open(page); offline = json.loads(c.wait_for(s2, RESULT_JS))
+    assert 'error' not in offline and offline['prediction'] == online['prediction'] and offline['status'] == online['status']
+    assert abs(offline['probabilities']['Mpox'] - online['probabilities']['Mpox']) < 1e-6

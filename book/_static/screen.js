@@ -3,13 +3,14 @@
 // Preprocessing follows `mpox predict`: EXIF orientation, RGB (alpha on white), Pillow's bilinear resize to the
 // model's input size; the decision rule is rule.js, held to `mpox_nbdev.metrics.decisions` and `verdict` by tests/test_screen_rule.py.
 import {loadLiteRt, loadAndCompile, Tensor} from './litert/core.js';
-import {decide} from './rule.js';
+import {decide, imageWarnings} from './rule.js';
+import {answerHtml} from './answer.js';
 
 const STATIC = new URL('./', import.meta.url);
 const at = (path) => new URL(path, STATIC).href;
 const $ = (id) => document.getElementById(id);
 const loaded = {};
-let runtime = null;
+let runtime = null, words = null;
 
 function liteRt() {  // one WebAssembly runtime: the build with relaxed SIMD (Chrome and Edge since 114), 3-5x faster here than without
   runtime ??= loadLiteRt(at('litert/litert_wasm_internal.js')).catch((e) => {
@@ -17,6 +18,14 @@ function liteRt() {  // one WebAssembly runtime: the build with relaxed SIMD (Ch
                     '(a current Chrome or Edge)');
   });
   return runtime;
+}
+
+function pageWords() {  // what each class means and the model in a sentence (web.page_words, staged as models/words.json)
+  words ??= fetch(at('models/words.json')).then((r) => {
+    if (!r.ok) throw new Error(`models/words.json: not found (${r.status})`);
+    return r.json();
+  });
+  return words;
 }
 
 export function model(task) {  // the model file and its JSON card, loaded once per task
@@ -96,10 +105,10 @@ export async function decode(blob, name) {  // upright RGB pixels of an image fi
   return {rgb, width: bmp.width, height: bmp.height};
 }
 
-export async function screen(blob, name, task) {  // {prediction, status, probabilities, ood_score, ms, card}
+export async function screen(blob, name, task) {  // {prediction, status, probabilities, ood_score, warnings, ms, card}
   const {card, net} = await model(task);
   const {rgb, width, height} = await decode(blob, name);
-  const size = card.input_size, px = resizeBilinear(rgb, width, height, size);
+  const size = card.input_size, px = resizeBilinear(rgb, width, height, size), warnings = imageWarnings(rgb, width, height, size, name);
   const t0 = performance.now();
   const input = new Tensor(Float32Array.from(px), [1, size, size, 3]);
   const outputs = await net.run([input]);
@@ -113,40 +122,35 @@ export async function screen(blob, name, task) {  // {prediction, status, probab
   probs = probs.map((p) => Math.max(p, 0)); const sum = probs.reduce((a, b) => a + b, 0) || 1;
   probs = probs.map((p) => p / sum);      // an int8 softmax moves in steps of 1/256: renormalised like the CLI
   const {k, status} = decide(probs, score, card);
-  return {prediction: card.classes[k], status, ood_score: score,
+  return {prediction: card.classes[k], status, ood_score: score, warnings,
           probabilities: Object.fromEntries(card.classes.map((c, i) => [c, probs[i]])), ms, card};
 }
 
-function show(r, name) {
-  const verdicts = {
-    screened: `<strong>${r.prediction}</strong>`,
-    inconclusive: `<strong>inconclusive</strong> — leans ${r.prediction} at p = ${r.probabilities[r.prediction].toFixed(3)}, below the ` +
-                  `${r.card.inconclusive_below.toFixed(3)} needed for an answer; have it looked at`,
-    rejected: `<strong>not a close-up skin photo</strong> (score ${r.ood_score.toFixed(3)} &gt; threshold ${r.card.ood_threshold.toFixed(3)}): ` +
-              'no answer is given',
-  };
-  $('screen-verdict').innerHTML = `${name}: ${verdicts[r.status]}`;
-  $('screen-bars').innerHTML = Object.entries(r.probabilities).map(([c, p]) =>
-    `<div class="screen-bar"><span>${c}</span><meter min="0" max="1" value="${p}"></meter><span>${p.toFixed(3)}</span></div>`).join('');
-  $('screen-model').innerHTML = `Model: <code>${r.card.file}</code> (${r.card.backbone} + ${r.card.augment} head, ${r.card.variant}, ` +
-    `${r.card.size_mb.toFixed(2)} MB, 10-fold accuracy ${r.card.cv_metrics.accuracy.toFixed(3)}); ${r.ms.toFixed(0)} ms in this browser. ` +
-    `Intended use: ${r.card.intended_use}. Limits: <a href="model_card.html">model card</a>.`;
-}
-
-function fail(message) {
-  $('screen-verdict').innerHTML = ''; $('screen-bars').innerHTML = '';
+function fail(message) {  // the page itself cannot screen (the runtime or a model did not load)
+  $('screen-status').textContent = '';
   $('screen-error').textContent = message;
   $('result').textContent = JSON.stringify({error: message});
 }
 
-async function run(blob, name) {
-  $('screen-error').textContent = ''; $('screen-verdict').textContent = `screening ${name} …`;
+const answerJson = (r) => r.error ? {error: r.error} : {prediction: r.prediction, status: r.status, ood_score: r.ood_score,
+                                                         probabilities: r.probabilities, warnings: r.warnings, ms: r.ms};
+
+async function run(items) {  // items: [{blob, name}], screened one after another on this device; an answer each, in order
+  const task = $('screen-task').value, list = $('screen-answers'), out = [];
+  $('screen-error').textContent = ''; list.innerHTML = '';
   try {
-    const r = await screen(blob, name, $('screen-task').value);
-    show(r, name);
+    const w = (await pageWords())[task];
+    for (const [i, {blob, name}] of items.entries()) {
+      $('screen-status').textContent = `screening ${i + 1} of ${items.length}: ${name} …`;
+      let r;
+      try { r = await screen(blob, name, task); } catch (e) { r = {error: e.message || String(e)}; }
+      list.insertAdjacentHTML('beforeend', answerHtml(r, name, w)); out.push(r);
+      if (!r.error) $('screen-model').textContent = `Model: ${w.model} This answer took ${r.ms.toFixed(0)} ms in this browser. ` +
+                                                     'Research software, not a diagnosis.';
+    }
+    $('screen-status').textContent = items.length > 1 ? `${items.length} photos screened on this device` : '';
     window.mpoxScreenFirstMs ??= performance.now();   // ms from navigation to the first answer
-    $('result').textContent = JSON.stringify({prediction: r.prediction, status: r.status, ood_score: r.ood_score,
-                                               probabilities: r.probabilities, ms: r.ms});
+    $('result').textContent = JSON.stringify(out.length === 1 ? answerJson(out[0]) : out.map(answerJson));
   } catch (e) { fail(e.message || String(e)); }
 }
 
@@ -157,24 +161,43 @@ export async function timing(blob, task, n = 10) {  // median in-browser latency
   return ms[Math.floor(n / 2)];
 }
 
+async function offline() {  // installable, and usable with no network after this visit (book/_extra/sw.js)
+  const root = new URL('../', STATIC), link = document.createElement('link');
+  link.rel = 'manifest'; link.href = new URL('screen.webmanifest', root).href; document.head.append(link);
+  if (!('serviceWorker' in navigator)) return;
+  await navigator.serviceWorker.register(new URL('sw.js', root).href, {scope: root.pathname});
+  await navigator.serviceWorker.ready;
+  const own = performance.getEntriesByType('resource').map((e) => e.name).filter((u) => new URL(u).origin === location.origin);
+  const cache = await caches.open('mpox-screen');   // the theme's styles and scripts this page loaded: cached too
+  await Promise.all([location.href, ...own].map((u) => cache.add(u).catch(() => {})));
+  document.body.dataset.offlineReady = '1';
+}
+
 async function main() {
   const q = new URLSearchParams(location.search);
   if (q.get('task')) $('screen-task').value = q.get('task');
-  $('screen-file').addEventListener('change', (e) => e.target.files[0] && run(e.target.files[0], e.target.files[0].name));
+  const files = (fs) => run([...fs].map((f) => ({blob: f, name: f.name})));
+  $('screen-file').addEventListener('change', (e) => e.target.files.length && files(e.target.files));
   const drop = $('screen-drop');
   drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
   drop.addEventListener('dragleave', () => drop.classList.remove('over'));
   drop.addEventListener('drop', (e) => {
     e.preventDefault(); drop.classList.remove('over');
-    const f = e.dataTransfer.files[0]; if (f) run(f, f.name);
+    if (e.dataTransfer.files.length) files(e.dataTransfer.files);
   });
-  if (q.get('image')) {  // the testable contract: screen.html?image=<url relative to the page>&task=binary|multiclass
-    const url = new URL(q.get('image'), location.href), res = await fetch(url);
-    if (!res.ok) return fail(`${q.get('image')}: cannot fetch (${res.status})`);
-    await run(await res.blob(), q.get('image'));
+  const images = q.getAll('image');
+  if (images.length) {  // the testable contract: screen.html?image=<url relative to the page>[&image=…]&task=binary|multiclass
+    const items = [];
+    for (const image of images) {
+      const res = await fetch(new URL(image, location.href)).catch(() => null);
+      if (!res || !res.ok) return fail(`${image}: cannot fetch (${res ? res.status : 'no network'})`);
+      items.push({blob: await res.blob(), name: image});
+    }
+    await run(items);
   }
   window.mpoxScreen = {screen, timing, model, resizeBilinear};
   document.body.dataset.screenReady = '1';
+  offline().catch(() => {});   // after the photos of the address are fetched, so that they are cached too; the page works without it
 }
 
 main().catch((e) => fail(e.message || String(e)));
