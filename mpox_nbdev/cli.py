@@ -131,8 +131,9 @@ def predict(paths: Param('image files and/or folders (searched recursively)', Pa
         for kind, what in screening(paths, task, model):   # a bad --model fails first; then each answer printed and written as soon as it is known
             if kind == 'columns' and csv is not None: sink = CsvSink(csv, what)   # before the first photo: the destination proven writable
             elif kind == 'row':
-                counts[what['status']] += 1; print(answer_line(what, card), flush=True)
-                if sink: sink.write(what)
+                counts[what['status']] += 1
+                if sink: sink.write(what)   # in the CSV before it is printed: a printed answer is a saved one
+                print(answer_line(what, card), flush=True)
             elif kind in ('warning', 'error'): failed += kind == 'error'; print(f'{kind}: {printable(what)}', file=sys.stderr, flush=True)
     except KeyboardInterrupt:
         print(f"interrupted: {sum(counts.values())} photos screened before it (their lines above{', and in ' + printable(csv) if sink else ''}); "
