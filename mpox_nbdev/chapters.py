@@ -14,10 +14,11 @@ from .core import TASKS, models_dir, project_root, results_dir
 from .robustness import FLIP_TARGETS, flip_targets_met
 from .spec import ENSEMBLES, RunSpec
 from .stats import load_folds
+from .web import VARIANT_WORDS
 
 # %% auto #0
-__all__ = ['BENCHMARKS', 'shipped_cards', 'shipping_summary', 'flip_table', 'flip_targets_sentence', 'reproduction_summary',
-           'moved_files', 'benchmark_table']
+__all__ = ['BENCHMARKS', 'shipped_cards', 'shipping_summary', 'flip_table', 'arm_words', 'flip_targets_sentence',
+           'reproduction_summary', 'moved_files', 'benchmark_table']
 
 # %% ../nbs/21_chapters.ipynb #2068f59d
 def shipped_cards() -> dict:
@@ -42,7 +43,7 @@ def shipping_summary(results=None) -> str:
         run = RunSpec(c['backbone'], t, c['augment'])
         d = run.rows(q).set_index('variant').loc[c['variant']]
         l1 = lat[(lat.task == t) & (lat.variant == c['variant']) & (lat.threads == 1)].iloc[0]
-        lines += [f"- **{t}**: `{c['file']}`, {c['backbone']} + {c['head']} ({c['augment']}), {c['variant']}: {l1.size_mb:.2f} MB "
+        lines += [f"- **{t}**: {c['backbone']} + {c['head']} ({arm(c['augment']).label}), {VARIANT_WORDS[c['variant']]}: {l1.size_mb:.2f} MB "
                   f"({_met(l1.size_mb <= PHONE_LIMITS['size_mb'])}); accuracy change over the 10 folds {d.accuracy_change_pts:+.2f} points "
                   f"({_met(d.accuracy_change_pts >= -PHONE_LIMITS['change_pts'])}); {l1.median_ms:.1f} ms median on one thread "
                   f"({_met(l1.median_ms <= PHONE_LIMITS['median_ms'])}); 10-fold accuracy {c['cv_metrics']['accuracy']:.3f}.",
@@ -53,7 +54,7 @@ def shipping_summary(results=None) -> str:
                                                f"at {e['size_mb']:.1f} MB: outside the limits."]
         top = runs.loc[t].accuracy.idxmax()
         if runs.accuracy[(t, *top)] > runs.accuracy[(t, run.backbone, run.augment)]:   # a more accurate run that does not ship
-            lines += [f"  The most accurate run of this task, {top[0]} `{top[1]}`, reaches {runs.accuracy[(t, *top)]:.3f}: {_why_not(top)}."]
+            lines += [f"  The most accurate run of this task, {top[0]} with the {arm(top[1]).label}, reaches {runs.accuracy[(t, *top)]:.3f}: {_why_not(top)}."]
     return '\n'.join(lines)
 
 # %% ../nbs/21_chapters.ipynb #8380bbe0
@@ -62,6 +63,11 @@ def flip_table(results=None) -> pd.DataFrame:
     r = Path(results or results_dir())/'robustness'; rb = pd.read_csv(r/'summary.csv')
     if (r/'int8_summary.csv').exists(): rb = pd.concat([rb, pd.read_csv(r/'int8_summary.csv').assign(augment=lambda d: d.augment + ' int8')], ignore_index=True)
     return rb
+
+# %% ../nbs/21_chapters.ipynb #d94435c1
+def arm_words(a: str) -> str:
+    "An arm's name as readers see it (`Arm.label`), with what follows the name kept: 'probestages int8' -> 'linear probe on every stage int8'."
+    name, *rest = a.split(' '); return ' '.join([arm(name).label, *rest])
 
 # %% ../nbs/21_chapters.ipynb #cb7a5232
 def flip_targets_sentence(results=None) -> str:
@@ -72,7 +78,7 @@ def flip_targets_sentence(results=None) -> str:
     return ("Against the flip targets (" + ', '.join(f"{k.replace('_', ' ')} ≤ {v:.0%}" for k, v in FLIP_TARGETS.items()) + "): "
             + '; '.join(f"the shipped {t} model (full int8) meets {x.met} of {x.of}" for t, c in cards.items()
                         for x in RunSpec(c['backbone'], t, c['augment']).rows(i8).itertuples())
-            + ". Closest to them: " + '; '.join(f"{r.task} `{r.augment}`, {r.met} of {r.of}" + (f" (misses {r.missed.replace('_', ' ')})" if r.missed else '')
+            + ". Closest to them: " + '; '.join(f"{r.task} {arm_words(r.augment)}, {r.met} of {r.of}" + (f" (misses {r.missed.replace('_', ' ')})" if r.missed else '')
                                                  for r in best.itertuples()) + ".")
 
 # %% ../nbs/21_chapters.ipynb #394279e8

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['HEADERS', 'UNITS', 'number', 'mean_std', 'human_header', 'BookTable', 'book_table', 'book_figure', 'book_image']
+__all__ = ['HEADERS', 'UNITS', 'ONE_LINE_MEANS', 'number', 'mean_std', 'human_header', 'BookTable', 'book_table', 'book_figure',
+           'book_image']
 
 # %% ../nbs/09b_present.ipynb #b00c0006
 def number(x, digits: int = 3) -> str:
@@ -21,7 +22,8 @@ def number(x, digits: int = 3) -> str:
     if isinstance(x, numbers.Real):
         x = float(x)
         if math.isnan(x): return '—'
-        return str(int(x)) if x.is_integer() and abs(x) < 1e15 and digits >= 0 else f'{x:.{digits}f}'
+        s = str(int(x)) if x.is_integer() and abs(x) < 1e15 and digits >= 0 else f'{x:.{digits}f}'
+        return s[1:] if s.startswith('-') and not s.strip('-0.') else s   # '-0.000' is 0.000
     return str(x)
 
 # %% ../nbs/09b_present.ipynb #f24a88d8
@@ -59,6 +61,8 @@ def human_header(col) -> str:
     return words[:1].upper() + words[1:]
 
 # %% ../nbs/09b_present.ipynb #b00c000c
+ONE_LINE_MEANS = 4   # a table keeps up to this many 'mean ± std' columns on one line each (more would not fit the column)
+
 class BookTable:
     "A rendered book table (`_repr_html_`), with the frame it shows as `.frame`."
     def __init__(self, html_text: str, frame: pd.DataFrame): self.html, self.frame = html_text, frame
@@ -71,9 +75,12 @@ def book_table(df: pd.DataFrame, label: str, caption: str, columns=None, headers
     d = d.reset_index(drop=True)
     heads = [(headers or {}).get(c, human_header(c)) for c in d.columns]
     cells = [[number(v, (column_digits or {}).get(c, digits)) for c, v in zip(d.columns, row)] for row in d.itertuples(index=False)]
-    num = [pd.api.types.is_numeric_dtype(d[c]) and not pd.api.types.is_bool_dtype(d[c]) for c in d.columns]
+    means = [d[c].astype(str).str.fullmatch(r'—|-?[\d.]+( ± [\d.]+)?').all() and d[c].astype(str).str.contains('±').any() for c in d.columns]
+    num = [(pd.api.types.is_numeric_dtype(d[c]) and not pd.api.types.is_bool_dtype(d[c])) or m for c, m in zip(d.columns, means)]   # 'mean ± std' aligns as numbers do
+    ms = means if sum(means) <= ONE_LINE_MEANS else [False] * len(means)   # more would not fit the page's column on one line each
     th = ''.join(f'<th class="{"num" if n else "text"}">{html.escape(h)}</th>' for h, n in zip(heads, num))
-    rows = ''.join('<tr>' + ''.join(f'<td class="{"num" if n else "text"}">{html.escape(v)}</td>' for v, n in zip(r, num)) + '</tr>'
+    kind = ['num ms' if m else 'num' if n else 'text' for n, m in zip(num, ms)]   # 'ms': kept on one line (book.css)
+    rows = ''.join('<tr>' + ''.join(f'<td class="{k}">{html.escape(v)}</td>' for v, k in zip(r, kind)) + '</tr>'
                    for r in cells)
     out = (f'<div class="book-table" style="overflow-x:auto;max-width:100%"><table class="table book">'
            f'<caption><strong>{html.escape(label)}.</strong> {html.escape(caption)}</caption>'
