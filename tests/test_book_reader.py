@@ -82,3 +82,13 @@ def test_no_template_leftovers():
         assert not re.search(r'(?<![\d.])(\d+(?:\.\d+)?) and \1(?![\d.])', text), (p.stem, re.search(r'(\d+(?:\.\d+)?) and \1', text))
         assert not re.search(r'(?<![\d.])(\d+(?:\.\d+)?)\s*[–-]\s*\1(?![\d.])\s*(ms|%|points|MB)', text), p.stem
         assert '-0.000' not in text, p.stem
+
+
+def test_the_discussion_stands_on_the_literature():
+    "At least 20 works in the bibliography, at least 8 of them cited by the discussion."
+    refs = (HTML / 'references.html').read_text()
+    entries = set(re.findall(r'<(?:div|dt|span)[^>]*(?:role="doc-biblioentry"|class="citation[^"]*")[^>]*id="([^"]+)"', refs)) or \
+              set(re.findall(r'<dt class="label" id="([^"]+)"', refs))
+    cited = set(re.findall(r'href="references\.html#([^"]+)"', (HTML / 'discussion.html').read_text()))
+    assert len(entries) >= 20, len(entries)
+    assert len(cited & entries) >= 8, (len(cited), len(cited & entries))
