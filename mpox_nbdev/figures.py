@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .arms import PAPER_ARMS
+from .arms import PAPER_ARMS, arm
 from .core import CLASSES, task_classes
 from .core import results_dir
 from .features import extract_features
@@ -20,8 +20,8 @@ from .folds import load_manifest
 from .metrics import calibration_bins, prediction_arrays
 
 # %% auto #0
-__all__ = ['HP_COLUMNS', 'COLORS', 'confusion_from_predictions', 'plot_confusions', 'plot_search_space', 'write_embeddings',
-           'plot_embedding', 'embedding_explorer', 'plot_reliability']
+__all__ = ['HP_COLUMNS', 'HP_WORDS', 'COLORS', 'confusion_from_predictions', 'plot_confusions', 'plot_search_space',
+           'write_embeddings', 'plot_embedding', 'embedding_explorer', 'plot_reliability']
 
 # %% ../nbs/09a_figures.ipynb #ad9d7839
 def confusion_from_predictions(preds: pd.DataFrame, task: str) -> pd.DataFrame:
@@ -49,6 +49,8 @@ def plot_confusions(task: str, augment: str = PAPER_ARMS[0], results=None):
 
 # %% ../nbs/09a_figures.ipynb #6f946513
 HP_COLUMNS = ['lr', 'n_layers', 'units_0', 'dropout_0', 'aug_level', 'flip']
+HP_WORDS = {'lr': 'learning rate (log10)', 'n_layers': 'dense layers', 'units_0': 'units in the first layer', 'dropout_0': 'dropout, first layer',
+            'aug_level': 'augmentation strength', 'flip': 'mirror images (0 or 1)'}   # the axis labels readers see
 
 def plot_search_space(task: str, backbone: str, augment: str = PAPER_ARMS[1], results=None):
     "Fig 5 analogue for one run: accuracy vs each hyper-parameter, density-coloured, best per fold marked."
@@ -66,9 +68,9 @@ def plot_search_space(task: str, backbone: str, augment: str = PAPER_ARMS[1], re
         ax.scatter(x, y, c=dens, cmap='viridis', s=14)
         bx = np.log10(best[c]) if c == 'lr' else best[c]
         ax.scatter(bx, best.val_accuracy, marker='+', s=120, c='red', label='best of a fold')
-        ax.set_xlabel('log10 lr' if c == 'lr' else c)
-    axes[0][0].set_ylabel('validation accuracy'); axes[0][-1].legend(fontsize=7, loc='lower right')
-    fig.suptitle(f'Hyperband search: {backbone}, {task}, {augment} ({len(t)} trials, {t.fold.nunique()} folds)')
+        ax.set_xlabel(HP_WORDS[c], fontsize=11); ax.tick_params(labelsize=9)
+    axes[0][0].set_ylabel('validation accuracy', fontsize=11); axes[0][-1].legend(fontsize=9, loc='lower right')
+    fig.suptitle(f'Hyperband search: {backbone}, {task}, {arm(augment).label} ({len(t)} trials, {t.fold.nunique()} folds)', fontsize=12)
     fig.tight_layout(); return fig
 
 # %% ../nbs/09a_figures.ipynb #5d7a9879
@@ -112,7 +114,7 @@ def plot_reliability(task: str, runs, results=None, bins: int = 10):
     fig, ax = plt.subplots(figsize=(4.6, 4.2)); ax.plot([0, 1], [0, 1], ':', color='0.5', lw=1)
     for r in runs:
         c = calibration_bins(*prediction_arrays(pd.read_csv(results/task/r/'predictions.csv'))[:2], bins)
-        line, = ax.plot(c.confidence, c.accuracy, '-', lw=1.2, label=r)
+        bb, a = r.split('/'); line, = ax.plot(c.confidence, c.accuracy, '-', lw=1.2, label=f"{bb.replace('EfficientNet', '')}, {arm(a).label}")
         ax.scatter(c.confidence, c.accuracy, s=8 + 60 * c.n / c.n.max(), color=line.get_color())  # marker area ~ images in the bin
     ax.set(xlabel='confidence (top class probability)', ylabel='accuracy', title=f'{task}: reliability (10 folds, test parts)',
            xlim=(0, 1.02), ylim=(0, 1.02)); ax.legend(fontsize=7, loc='upper left')

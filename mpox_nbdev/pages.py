@@ -28,11 +28,11 @@ ARM_NAMES = tuple(ARMS)
 
 # %% auto #0
 __all__ = ['ARM_NAMES', 'AUDITS', 'SHORT_SOURCES', 'intro_summary', 'held_out_words', 'elsewhere_sources', 'elsewhere_recipes',
-           'best_arms', 'audit_tables', 'context_accuracy', 'audited_runs', 'pointing_game', 'context_ablation',
-           'source_shift', 'skin_tone', 'measles', 'audit_findings', 'discussion_holds', 'discussion_limits',
-           'gan_training', 'gan_distances', 'gan_comparison', 'gan_conclusion', 'quantization_tables', 'latency_table',
-           'shipping_tables', 'browser_table', 'flip_figure', 'unseen_flips', 'gate_tables', 'gate_words',
-           'shipped_gate']
+           'arm_names', 'best_arms', 'audit_tables', 'context_accuracy', 'audited_runs', 'pointing_game',
+           'context_ablation', 'source_shift', 'skin_tone', 'measles', 'audit_findings', 'discussion_holds',
+           'discussion_limits', 'gan_training', 'gan_distances', 'gan_comparison', 'gan_conclusion',
+           'quantization_tables', 'latency_table', 'shipping_tables', 'browser_table', 'flip_figure', 'unseen_flips',
+           'gate_tables', 'gate_words', 'shipped_gate']
 
 # %% ../nbs/21a_pages.ipynb #3c94541d
 def _best(f, task: str, arms, single: bool = False) -> tuple:
@@ -51,7 +51,7 @@ def intro_summary(results=None) -> list:
         (pb, _, pacc, _), (lb, _, lacc, _) = _best(f, t, PAPER_ARMS), _best(f, t, (BASELINE,), single=True)
         ab, aa, aacc, _ = _best(f, t, set(f.loc[t].index.get_level_values(1)))
         parts.append(f"{'For' if not parts else 'for'} {name}, the paper's method reaches {pacc:.3f} mean 10-fold accuracy ({pb}), a plain logistic-regression probe on the "
-                     f"same features {lacc:.3f} ({lb}), and the best of our arms {aacc:.3f} ({ab}, `{aa}`)"); beaten.append(pacc <= lacc)
+                     f"same features {lacc:.3f} ({lb}), and the best of our arms {aacc:.3f} ({ab}, {arm(aa).label})"); beaten.append(pacc <= lacc)
     kind = lambda c: f"{c['backbone']}, {arm(c['augment']).label}, {c['variant'].replace('_', ' ')}"
     shipped = '; '.join(dict.fromkeys(f"{t}: {kind(c)}" for t, c in cards.items())) if len({kind(c) for c in cards.values()}) > 1 else kind(cards['binary'])
     span = lambda k, fmt: '–'.join(dict.fromkeys(fmt.format(v) for v in sorted(c[k] for c in cards.values())))
@@ -101,6 +101,13 @@ def elsewhere_recipes(results=None) -> list:
                       f"By photos from elsewhere the best recipe is **{best}** (binary AUROC {t.auroc[best]:.3f} against {t.auroc[ship]:.3f} shipped). ")
                      + f"It meets {t.met[best]} targets we set for photos from elsewhere; its AUROC misses its target ({auc.target}) by "
                      f"{float(auc.target.split()[-1]) - auc.measured:.2f}.")]
+
+# %% ../nbs/21a_pages.ipynb #2e3fdddb
+def arm_names() -> list:
+    "Table A.10: every arm's name in the book beside its name in the package (`ARMS`), for readers of the code."
+    t = pd.DataFrame([{'label': a.label, 'code': a.name, 'role': a.role} for a in ARMS.values()])
+    return [book_table(t, 'Table A.10', "The arms' names in this book and in the package (the results tree's folders, `mpox reproduce --augments`)",
+                       headers={'label': 'In the book', 'code': 'In the package', 'role': 'Role'})]
 
 # %% ../nbs/21a_pages.ipynb #4542a945
 def best_arms(results=None) -> list:
