@@ -27,10 +27,10 @@ from .stats import load_folds
 ARM_NAMES = tuple(ARMS)
 
 # %% auto #0
-__all__ = ['ARM_NAMES', 'AUDITS', 'SHORT_SOURCES', 'intro_summary', 'held_out_words', 'elsewhere_sources', 'elsewhere_recipes',
-           'arm_names', 'best_arms', 'audit_tables', 'context_accuracy', 'audited_runs', 'pointing_game',
-           'context_ablation', 'source_shift', 'skin_tone', 'measles', 'audit_findings', 'discussion_holds',
-           'discussion_limits', 'gan_training', 'gan_distances', 'gan_comparison', 'gan_conclusion',
+__all__ = ['ARM_NAMES', 'AUDITS', 'SHORT_SOURCES', 'intro_summary', 'sources_table', 'held_out_words', 'elsewhere_sources',
+           'elsewhere_recipes', 'arm_names', 'best_arms', 'audit_tables', 'context_accuracy', 'audited_runs',
+           'pointing_game', 'context_ablation', 'source_shift', 'skin_tone', 'measles', 'audit_findings',
+           'discussion_holds', 'discussion_limits', 'gan_training', 'gan_distances', 'gan_comparison', 'gan_conclusion',
            'quantization_tables', 'latency_table', 'shipping_tables', 'browser_table', 'flip_figure', 'unseen_flips',
            'gate_tables', 'gate_words', 'shipped_gate']
 
@@ -65,6 +65,14 @@ def intro_summary(results=None) -> list:
         "**Caveat.** OCSI is small, drawn from web photos whose classes come from different sources; the audits (Chapter 6) show that the "
         "models use the photo's context and source as much as the lesion, and they call many measles photos mpox. None of these numbers "
         "says how the models would do on patients' photos: this is research software, not a diagnostic device.")]
+
+# %% ../nbs/21a_pages.ipynb #b1515e25
+def sources_table() -> list:
+    "Table 2.4: the eligible photos of every source per class (`data/sources/manifest.csv`), sources named in words."
+    from mpox_nbdev.curation import load_sources_manifest
+    every = load_sources_manifest()
+    t = pd.crosstab(every.source.map(lambda s: SOURCES[s].title), every.label).rename_axis('source').reset_index()
+    return [book_table(t, 'Table 2.4', f'Eligible photos of every source per class ({len(every):,} photos, near-duplicates counted once)')]
 
 # %% ../nbs/21a_pages.ipynb #c6712b40
 def held_out_words(h: str) -> str:
