@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt setup.py settings.ini | md5sum | cut -c1-8)
 export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL := 2
-RESULTS_MD5 = find results bench models data -type f -not -name '*.log' -not -path 'results/figures/book/*' | LC_ALL=C sort | xargs cat | md5sum | cut -c1-16
+RESULTS_MD5 = find results bench models data mpox_nbdev -type f -not -name '*.log' -not -name '*.pyc' -not -path 'results/figures/book/*' | LC_ALL=C sort | xargs cat | md5sum | cut -c1-16   # what the pages read, and the code that reads it
 
 .PHONY: setup reproduce test check nbtest pytest book bench clean-cache help
 
@@ -44,7 +44,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 book: setup node_modules/.package-lock.json  ## build the executable paper (jupyter-book, offline, warnings are errors) with the in-browser screening page
 	$(BIN)/python -c "from mpox_nbdev.web import stage_screen_assets; stage_screen_assets()"
-	@# jupyter-book's execution cache is keyed by a page's source only: when the files the pages read change, run them again
+	@# jupyter-book's execution cache is keyed by a page's source only: when the files the pages read, or the library that reads them, change, run them again
 	@s=$$($(RESULTS_MD5)); [ "$$(cat book/_build/.results-md5 2>/dev/null)" = "$$s" ] || rm -rf book/_build/.jupyter_cache
 	$(BIN)/jupyter-book build book --all -W -n --keep-going
 	@$(RESULTS_MD5) > book/_build/.results-md5

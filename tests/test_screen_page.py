@@ -117,7 +117,7 @@ def test_the_three_views_read_right_at_each_width(photos, width):
         s = c.open(f'{url}/screen.html?{query}&task=binary')
         answers = json.loads(c.wait_for(s, RESULT_JS))
         c.screenshot(s, ROOT / f'results/figures/book/screen_{width}.png', width=width, height=1400)   # the window at this width ...
-        c.evaluate(s, 'window.laidOutBefore = 1; location.reload()')                                     # ... the page laid out in it
+        c.evaluate(s, 'window.laidOutBefore = 1; setTimeout(() => location.reload(), 0)')   # returns before the page goes                                     # ... the page laid out in it
         answers = json.loads(c.wait_for(s, f'!window.laidOutBefore && {RESULT_JS}'))
         c.evaluate(s, "document.getElementById('screen-drop').scrollIntoView()")                           # the answers in view
         c.screenshot(s, ROOT / f'results/figures/book/screen_{width}.png', width=width, height=1400)
