@@ -43,6 +43,7 @@ class Recipe:
     balance: bool = False      # every source of a class weighs alike within it (else every photo alike)
     copies: tuple = ()         # everyday changes whose copies of the training photos train the head too
     mirror_mean: bool = False  # answer with the mean over the photo and its mirror image: a mirrored photo gets the same answer
+    backbone: str | None = None  # the frozen backbone (None: the shipped models')
 
     def columns(self, F: np.ndarray, pooled: int) -> np.ndarray:
         "What the head reads of the stage features `F` (which end with the `pooled` pooled features)."
@@ -57,7 +58,9 @@ RECIPES = (Recipe('linear probe on every stage (shipped)'),
            Recipe('every stage, changed copies in training', copies=EVERYDAY),
            Recipe('every stage, mirror mean', mirror_mean=True),
            Recipe('every stage, all three', balance=True, copies=EVERYDAY, mirror_mean=True),
-           Recipe('pooled features, all three', reads='pooled', balance=True, copies=EVERYDAY, mirror_mean=True))
+           Recipe('pooled features, all three', reads='pooled', balance=True, copies=EVERYDAY, mirror_mean=True),
+           Recipe('EfficientNet-Lite1, every stage', backbone='EfficientNetLite1'),   # the backbone of the models shipped before
+           Recipe('EfficientNet-Lite2, every stage', backbone='EfficientNetLite2'))
 SHIPPED_RECIPE = RECIPES[0]
 
 # %% ../nbs/15_elsewhere.ipynb #f6ba1e8d
@@ -166,14 +169,22 @@ def choose_recipe(summary: pd.DataFrame) -> str:
     return max(summary.recipe.unique(), key=lambda r: (p.loc[(r, 'binary'), 'auroc'], p.loc[(r, 'multiclass'), 'accuracy']))
 
 # %% ../nbs/15_elsewhere.ipynb #771bcec2
-def write_elsewhere(recipes=RECIPES, results=None, progress: bool = True) -> pd.DataFrame:
-    "Leave-source-out results of each of `recipes` with the shipped models' backbone and gate, to results/elsewhere/; returns the targets table."
-    cards = {t: model_card(default_model(t)) for t in TASKS}; (backbone,) = {c['backbone'] for c in cards.values()}
+def write_elsewhere(recipes=RECIPES, results=None, progress: bool = True, keep: bool = False) -> pd.DataFrame:
+    """Leave-source-out results of each of `recipes` with the shipped models' gate, to results/elsewhere/; returns the targets table.
+    With `keep`, a recipe whose rows the files already hold is read back, not run again (the runs are seeded: the same rows)."""
+    cards = {t: model_card(default_model(t)) for t in TASKS}; (shipped,) = {c['backbone'] for c in cards.values()}
     man, out = load_sources_manifest(), Path(results or results_dir())/'elsewhere'; out.mkdir(parents=True, exist_ok=True)
-    views, got = photo_views(man, backbone, progress=progress), {'summary': [], 'answers': [], 'flips': []}
+    old = {k: pd.read_csv(out/f'{k}.csv') for k in ('summary', 'answers', 'flips')} if keep and (out/'flips.csv').exists() else None
+    views, got = {}, {'summary': [], 'answers': [], 'flips': []}
     for r in recipes:
+        if old is not None and r.name in set(old['summary'].recipe):
+            for k in got: got[k].append(old[k][old[k].recipe == r.name])
+            continue
+        bb = r.backbone or shipped
+        if bb not in views:   # one backbone's photos in memory at a time
+            views = {bb: photo_views(man, bb, mirrored=any(x.mirror_mean for x in recipes if (x.backbone or shipped) == bb), progress=progress)}
         for t, c in cards.items():
-            for k, d in zip(got, leave_source_out(RunSpec(backbone, t, c['augment']), r, man, views, shipped_gate(t), progress)):
+            for k, d in zip(got, leave_source_out(RunSpec(bb, t, c['augment']), r, man, views[bb], shipped_gate(t), progress)):
                 got[k].append(d if k != 'answers' or r == SHIPPED_RECIPE else d.iloc[:0])
     got = {k: pd.concat(v, ignore_index=True) for k, v in got.items()}
     got['targets'] = pd.concat([targets_met(got['summary'].query('recipe == @n'), got['flips'].query('recipe == @n')).assign(recipe=n)
