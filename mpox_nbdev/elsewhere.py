@@ -24,9 +24,9 @@ from .probe import probe_search
 from .spec import RunSpec
 
 # %% auto #0
-__all__ = ['EVERYDAY', 'RECIPES', 'SHIPPED_RECIPE', 'ELSEWHERE_TARGETS', 'held_out_sets', 'Recipe', 'row_weights', 'mirror_of',
-           'photo_views', 'shipped_gate', 'fit_without', 'answers', 'set_metrics', 'leave_source_out', 'targets_met',
-           'choose_recipe', 'write_elsewhere']
+__all__ = ['EVERYDAY', 'RECIPES', 'SHIPPED_RECIPE', 'ELSEWHERE_TARGETS', 'FOLDERS', 'held_out_sets', 'Recipe', 'row_weights',
+           'mirror_of', 'photo_views', 'shipped_gate', 'fit_without', 'answers', 'set_metrics', 'leave_source_out',
+           'targets_met', 'choose_recipe', 'write_elsewhere', 'load_elsewhere']
 
 # %% ../nbs/15_elsewhere.ipynb #cc6bc5db
 def held_out_sets(man: pd.DataFrame) -> list[tuple[str, str]]:
@@ -169,11 +169,13 @@ def choose_recipe(summary: pd.DataFrame) -> str:
     return max(summary.recipe.unique(), key=lambda r: (p.loc[(r, 'binary'), 'auroc'], p.loc[(r, 'multiclass'), 'accuracy']))
 
 # %% ../nbs/15_elsewhere.ipynb #771bcec2
-def write_elsewhere(recipes=RECIPES, results=None, progress: bool = True, keep: bool = False) -> pd.DataFrame:
-    """Leave-source-out results of each of `recipes` with the shipped models' gate, to results/elsewhere/; returns the targets table.
+FOLDERS = {True: 'elsewhere', False: 'ablations/elsewhere'}   # the shipped recipe's results, and the other recipes' (an ablation each)
+
+def write_elsewhere(recipes=(SHIPPED_RECIPE,), results=None, progress: bool = True, keep: bool = False, folder: str = FOLDERS[True]) -> pd.DataFrame:
+    """Leave-source-out results of each of `recipes` with the shipped models' gate, to results/`folder`/; returns the targets table.
     With `keep`, a recipe whose rows the files already hold is read back, not run again (the runs are seeded: the same rows)."""
     cards = {t: model_card(default_model(t)) for t in TASKS}; (shipped,) = {c['backbone'] for c in cards.values()}
-    man, out = load_sources_manifest(), Path(results or results_dir())/'elsewhere'; out.mkdir(parents=True, exist_ok=True)
+    man, out = load_sources_manifest(), Path(results or results_dir())/folder; out.mkdir(parents=True, exist_ok=True)
     old = {k: pd.read_csv(out/f'{k}.csv') for k in ('summary', 'answers', 'flips')} if keep and (out/'flips.csv').exists() else None
     views, got = {}, {'summary': [], 'answers': [], 'flips': []}
     for r in recipes:
@@ -191,3 +193,9 @@ def write_elsewhere(recipes=RECIPES, results=None, progress: bool = True, keep: 
                                 for n in got['summary'].recipe.unique()], ignore_index=True)
     for k, d in got.items(): d.to_csv(out/f'{k}.csv', index=False, float_format='%.6g', lineterminator='\n')
     return got['targets']
+
+# %% ../nbs/15_elsewhere.ipynb #00bec812
+def load_elsewhere(name: str, results=None) -> pd.DataFrame:
+    "The `name` table ('summary', 'flips', 'targets', 'answers') of every recipe measured: the shipped one's, then the ablations'."
+    res = Path(results or results_dir())
+    return pd.concat([pd.read_csv(f) for d in FOLDERS.values() if (f := res/d/f'{name}.csv').exists()], ignore_index=True)

@@ -17,7 +17,7 @@ from .arms import ARMS, BASELINE, PAPER_ARMS, arm
 from .chapters import flip_table, flip_targets_sentence, shipped_cards, shipping_summary
 from .core import TASKS, models_dir, results_dir
 from .data import SOURCES
-from .elsewhere import ELSEWHERE_TARGETS, EVERYDAY, SHIPPED_RECIPE, choose_recipe
+from .elsewhere import ELSEWHERE_TARGETS, EVERYDAY, SHIPPED_RECIPE, choose_recipe, load_elsewhere
 from .export import PAPER_SIZES_MB
 from .present import book_figure, book_image, book_table, mean_std
 from .robustness import FLIP_TARGETS
@@ -94,7 +94,7 @@ def elsewhere_sources(results=None) -> list:
 # %% ../nbs/21a_pages.ipynb #2f54866a
 def elsewhere_recipes(results=None) -> list:
     "Table 4.2 (every recipe on all held-out photos) and the sentence on the choice and the targets."
-    res = (results or results_dir())/'elsewhere'; s, f, tg = (pd.read_csv(res/f'{n}.csv') for n in ('summary', 'flips', 'targets'))
+    s, f, tg = (load_elsewhere(n, results) for n in ('summary', 'flips', 'targets'))
     p = s.query('held_out == "pooled"').pivot(index='recipe', columns='task')
     flips = f.query('held_out == "pooled" and task == "binary" and change in @EVERYDAY').groupby('recipe').flip_rate.mean()
     t = pd.DataFrame({'auroc': p['auroc', 'binary'], 'sensitivity': p['sensitivity', 'binary'], 'specificity': p['specificity', 'binary'],
