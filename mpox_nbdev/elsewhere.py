@@ -9,16 +9,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from PIL import Image
 from tqdm.auto import tqdm
 
 from .augment import PERTURBATIONS
 from .backbones import STAGES
-from .core import TASKS, data_root, results_dir, task_targets
+from .core import TASKS, results_dir, task_targets
+from .features import extract_features
 from .curation import load_sources_manifest
-from .images import load_image, parse_crop
 from .metrics import confidence_floor, decisions, expected_calibration_error, threshold_for_sensitivity
-from .ood import GATE_PASS_RATE, KNNGate, gate_threshold, hellinger, leave_group_out_scores, picture_features, stage_blocks
+from .ood import GATE_PASS_RATE, KNNGate, gate_threshold, leave_group_out_scores, stage_blocks
 from .predict import default_model, model_card
 from .probe import probe_search
 from .spec import RunSpec
@@ -76,12 +75,10 @@ def mirror_of(view: str) -> str:
     return {'orig': 'mirror', 'mirror': 'orig'}.get(view, f'{view}+mirror')
 
 def photo_views(man: pd.DataFrame, backbone: str, changes=PERTURBATIONS, mirrored: bool = True, progress: bool = True) -> dict:
-    "{view: stage features of every photo of `man`}: 'orig', each of `changes` and (`mirrored`) their mirror images (`mirror_of`)."
-    photos = [load_image(data_root()/f, parse_crop(c)) for f, c in zip(man.file, man.crop)]
-    flip = PERTURBATIONS['mirror']; todo = {'orig': lambda a: a, **changes}
+    "{view: stage features of every photo of `man`}: 'orig', each of `changes` and (`mirrored`) their mirror images (`mirror_of`), from the features cache."
+    flip = PERTURBATIONS['mirror']; todo = {'orig': None, **changes}
     todo.update({mirror_of(v): (lambda a, f=f: flip(np.asarray(f(a), np.uint8))) for v, f in list(todo.items()) if mirrored and mirror_of(v) not in todo})
-    read = lambda f: [Image.fromarray(np.asarray(f(np.asarray(p)), np.uint8)) for p in photos]
-    return {v: picture_features(read(f), backbone, layer=STAGES) for v, f in tqdm(todo.items(), desc='photos changed', disable=not progress)}
+    return {v: extract_features(man, backbone, v if f is None else f'{v} at its own size', change=f, layer=STAGES, progress=progress) for v, f in todo.items()}
 
 # %% ../nbs/15_elsewhere.ipynb #1a02bd46
 def _split(y, groups, seed: int = 0, parts: int = 5) -> tuple[np.ndarray, np.ndarray]:

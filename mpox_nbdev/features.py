@@ -39,9 +39,12 @@ def backbone_model(name: str, weights: str | None = 'imagenet', layer: str | Non
 
 # %% ../nbs/05_features.ipynb #d376fed6
 def extract_features(manifest: pd.DataFrame, name: str, view: str = 'orig', transform: Callable | None = None,
-                     weights='imagenet', root=None, batch_size: int = 32, progress: bool = True, layer: str | None = None) -> np.ndarray:
+                     weights='imagenet', root=None, batch_size: int = 32, progress: bool = True, layer: str | None = None,
+                     change: Callable | None = None) -> np.ndarray:
     """Pooled features (n x F) of `manifest`'s images under backbone `name` (with `layer`: the activations entering that layer,
-    n x h x w x c; with `layer=STAGES`, every stage's pooled output and then the pooled features); computes only what the cache lacks."""
+    n x h x w x c; with `layer=STAGES`, every stage's pooled output and then the pooled features); computes only what the cache lacks.
+    A `view` names its photos for the cache: `change` alters each at its own resolution before it is resized (as a phone
+    would), `transform` at the model's input size after it."""
     root = Path(root or data_root(must_exist=True))
     spec = BACKBONES[name]
     folder = cache_dir()/'features'/(f'{name}-{weights_id(name, weights)}' + (f'-{layer}' if layer else ''))
@@ -52,7 +55,7 @@ def extract_features(manifest: pd.DataFrame, name: str, view: str = 'orig', tran
     for s in range(0, len(todo), batch_size):
         idx = todo[s:s + batch_size]
         rows = manifest.iloc[idx]
-        x = np.stack([load_array(root/f, parse_crop(c), spec.size) for f, c in zip(rows.file, rows.crop)])
+        x = np.stack([load_array(root/f, parse_crop(c), spec.size, change) for f, c in zip(rows.file, rows.crop)])   # `change`: at the photo's own size
         if transform is not None: x = np.stack([transform(a, r) for a, r in zip(x, rows.itertuples())])
         feats = backbone_model(name, weights, layer).predict(x.astype(np.float32), verbose=0, batch_size=batch_size)
         for i, f in zip(idx, feats):

@@ -142,9 +142,11 @@ def load_image(path, crop=None, max_pixels: int = MAX_PIXELS, notes: list | None
     return out
 
 # %% ../nbs/01a_images.ipynb #3edea80a
-def load_array(path, crop=None, size: int | None = None) -> np.ndarray:
-    "`load_image` as an HxWx3 uint8 array, optionally resized (bilinear) to `size`x`size`."
+def load_array(path, crop=None, size: int | None = None, change=None) -> np.ndarray:
+    """`load_image` as an HxWx3 uint8 array, optionally changed at its own resolution (`change`: array -> array, as a phone
+    would change the photo) and resized (bilinear) to `size`x`size`."""
     im = load_image(path, crop)
+    if change is not None: im = Image.fromarray(np.asarray(change(np.asarray(im)), np.uint8))
     if size is not None: im = im.resize((size, size), Image.BILINEAR)
     return np.asarray(im, dtype=np.uint8)
 

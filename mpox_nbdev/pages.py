@@ -83,7 +83,7 @@ def held_out_words(h: str) -> str:
 # %% ../nbs/21a_pages.ipynb #49ee50da
 def elsewhere_sources(results=None) -> list:
     "Table 4.1: the shipped recipe on each source held out, both tasks: photos, share answered right, share the gate lets through."
-    s = pd.read_csv((results or results_dir())/'elsewhere'/'summary.csv').query('recipe == @SHIPPED_RECIPE.name')
+    s = load_elsewhere('summary', results).query('recipe == @SHIPPED_RECIPE.name')
     t = s.pivot(index='held_out', columns='task', values='accuracy').join(s.query('task == "binary"').set_index('held_out')[['photos', 'gate_pass']])
     t = t.loc[list(dict.fromkeys(s.held_out))].reset_index().assign(held_out=lambda d: d.held_out.map(held_out_words))
     return [book_table(t, 'Table 4.1', "Photos from elsewhere: each source of a class that has two or more, held out in turn; the shipped recipe trained "
