@@ -134,6 +134,9 @@ TRIED = (
           lambda j: f"×{j['slowdown_beside_a_second_worker']:.2f} slower beside a second worker; the same predictions: {j['same_predictions']}"),
     Tried('view change', 'When the pose arms changed their view, what moved besides their own rows?', ('view_change.json',),
           lambda j: f"{j['files_changed']} files changed; largest difference outside the pose arms' rows {j['largest_other_diff']:g}"),
+    Tried('source projection', "Does projecting out the directions that tell a class's sources apart raise the AUROC on photos from elsewhere?",
+          ('source_projection.json',), lambda j: f"pooled leave-source-out binary AUROC {j['auroc_without']:.3f} to {j['auroc_with']:.3f} with "
+          f"{j['directions']} directions projected out ({j['recipe']}, {j['photos']:,} photos)"),
 )
 
 # %% ../nbs/09c_ablations.ipynb #497970d9

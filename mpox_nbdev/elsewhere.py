@@ -17,15 +17,17 @@ from .core import TASKS, results_dir, task_targets
 from .features import extract_features
 from .curation import load_sources_manifest
 from .metrics import confidence_floor, decisions, expected_calibration_error, threshold_for_sensitivity
+from .phone import fits_phone, phone_budget
 from .ood import GATE_PASS_RATE, KNNGate, gate_threshold, leave_group_out_scores, stage_blocks
 from .predict import default_model, model_card
 from .probe import probe_search
 from .spec import RunSpec
 
 # %% auto #0
-__all__ = ['EVERYDAY', 'RECIPES', 'SHIPPED_RECIPE', 'ELSEWHERE_TARGETS', 'FOLDERS', 'held_out_sets', 'Recipe', 'row_weights',
-           'mirror_of', 'photo_views', 'shipped_gate', 'fit_without', 'answers', 'set_metrics', 'leave_source_out',
-           'targets_met', 'choose_recipe', 'write_elsewhere', 'load_elsewhere']
+__all__ = ['EVERYDAY', 'RECIPES', 'SHIPPED_RECIPE', 'GATE_CAP', 'ELSEWHERE_TARGETS', 'AUROC_TIE', 'FOLDERS', 'held_out_sets',
+           'Recipe', 'row_weights', 'mirror_of', 'photo_views', 'shipped_gate', 'gate_rows', 'fit_without', 'answers',
+           'set_metrics', 'leave_source_out', 'targets_met', 'recipe_fits', 'choose_recipe', 'write_elsewhere',
+           'load_elsewhere', 'recipes_that_fit', 'shipping_recipe']
 
 # %% ../nbs/15_elsewhere.ipynb #cc6bc5db
 def held_out_sets(man: pd.DataFrame) -> list[tuple[str, str]]:
@@ -48,12 +50,15 @@ class Recipe:
         "What the head reads of the stage features `F` (which end with the `pooled` pooled features)."
         return F if self.reads == 'stages' else F[:, -pooled:]
 
+    @property
+    def passes(self) -> int: return 2 if self.mirror_mean else 1   # backbone passes a photo: what it costs on the phone
+
 # %% ../nbs/15_elsewhere.ipynb #d14acce1
 EVERYDAY = ('mirror', 'rotate90', 'jpeg_q20', 'brightness_0.6', 'blur_r2', 'quarter_resolution')   # the flip targets' changes
 
-RECIPES = (Recipe('linear probe on every stage (shipped)'),
+RECIPES = (Recipe('every stage, sources weighed alike', balance=True),   # what ships: `choose_recipe` of the committed results (tested there)
+           Recipe('linear probe on every stage'),   # the recipe of the models shipped before, trained on OCSI alone
            Recipe('linear probe on the pooled features', reads='pooled'),
-           Recipe('every stage, sources weighed alike', balance=True),
            Recipe('every stage, changed copies in training', copies=EVERYDAY),
            Recipe('every stage, mirror mean', mirror_mean=True),
            Recipe('every stage, all three', balance=True, copies=EVERYDAY, mirror_mean=True),
@@ -91,6 +96,14 @@ def shipped_gate(task: str) -> dict:
     ood = model_card(default_model(task))['ood']
     return {k: ood[k] for k in ('k', 'layer', 'pooled')}
 
+# %% ../nbs/15_elsewhere.ipynb #331a4bdf
+GATE_CAP = 150   # at most this many photos of each (class, source) are the gate's references (779 of the 1,235 photos: the file stays under 6 MB)
+
+def gate_rows(man: pd.DataFrame, rows, cap: int = GATE_CAP, seed: int = 0) -> np.ndarray:
+    "The rows among `rows` of `man` whose photos are the gate's references: at most `cap` of each (class, source), drawn with `seed`, sorted."
+    d = man.iloc[np.asarray(rows)].sample(frac=1, random_state=seed)
+    return np.sort(d.groupby(['label', 'source'], sort=False).head(cap).index.to_numpy())
+
 # %% ../nbs/15_elsewhere.ipynb #23a5953c
 def fit_without(recipe: Recipe, views: dict, train, y, man: pd.DataFrame, gate: dict, n_classes: int, seed: int = 0) -> dict:
     "`recipe`'s model from the photos `train` (a mask over `man`'s rows, labels `y`) alone: head, settings, operating point, floor, gate."
@@ -100,10 +113,10 @@ def fit_without(recipe: Recipe, views: dict, train, y, man: pd.DataFrame, gate: 
                                           train_views=[X(c, fit) for c in recipe.copies], val_views=[X('mirror', val)] if recipe.mirror_mean else (),
                                           weight=row_weights(man.label.to_numpy()[fit], man.source.to_numpy()[fit]) if recipe.balance else None)
     thr = threshold_for_sensitivity(s[:, 0], ys == 0) if n_classes == 2 else None
-    G, scores = views['orig'][rows], lambda f: stage_blocks(f, gate['pooled'])
+    ref = gate_rows(man, rows, seed=seed); G, scores = views['orig'][ref], lambda f: stage_blocks(f, gate['pooled'])
     return {'recipe': recipe, 'head': head, 'settings': best, 'threshold': thr, 'floor': confidence_floor(s, ys, thr), 'pooled': gate['pooled'],
-            'gate': KNNGate(G, gate['k'], pooled=gate['pooled']),
-            'gate_threshold': gate_threshold(leave_group_out_scores(G, man.group.to_numpy()[rows], gate['k'], scores), GATE_PASS_RATE)}
+            'gate': KNNGate(G, gate['k'], pooled=gate['pooled']), 'references': ref,
+            'gate_threshold': gate_threshold(leave_group_out_scores(G, man.group.to_numpy()[ref], gate['k'], scores), GATE_PASS_RATE)}
 
 # %% ../nbs/15_elsewhere.ipynb #736d2c60
 def answers(model: dict, views: dict, rows, view: str = 'orig') -> pd.DataFrame:
@@ -160,10 +173,18 @@ def targets_met(summary: pd.DataFrame, flips: pd.DataFrame) -> pd.DataFrame:
                           'met': bool(v >= b if op == '≥' else v <= b)} for t, h, m, op, b in ELSEWHERE_TARGETS])
 
 # %% ../nbs/15_elsewhere.ipynb #a835c0d5
-def choose_recipe(summary: pd.DataFrame) -> str:
-    "The name of the recipe of `summary` with the best pooled binary AUROC (ties: the better pooled multiclass accuracy)."
-    p = summary[summary.held_out == 'pooled'].set_index(['recipe', 'task'])
-    return max(summary.recipe.unique(), key=lambda r: (p.loc[(r, 'binary'), 'auroc'], p.loc[(r, 'multiclass'), 'accuracy']))
+AUROC_TIE = 0.01   # recipes this close to the best pooled binary AUROC count as equally discriminating
+
+def recipe_fits(recipe: Recipe, budget: pd.DataFrame, shipped: str) -> bool:
+    "Whether `recipe` fits the phone: its backbone's size and recorded median (`phone_budget`) times its passes (`fits_phone`)."
+    b = budget.set_index('backbone').loc[recipe.backbone or shipped]
+    return fits_phone(b.size_mb, recipe.passes * b.sessions_median_ms)
+
+def choose_recipe(summary: pd.DataFrame, fits=lambda name: True) -> str:
+    "The recipe of `summary` to ship among those that `fits`: best pooled binary AUROC, within `AUROC_TIE` the lowest pooled binary ECE."
+    p = summary[(summary.held_out == 'pooled') & (summary.task == 'binary') & summary.recipe.map(fits)].set_index('recipe')
+    if p.empty: raise ValueError('no recipe fits the phone')
+    return p[p.auroc >= p.auroc.max() - AUROC_TIE - 1e-12].ece.idxmin()
 
 # %% ../nbs/15_elsewhere.ipynb #771bcec2
 FOLDERS = {True: 'elsewhere', False: 'ablations/elsewhere'}   # the shipped recipe's results, and the other recipes' (an ablation each)
@@ -196,3 +217,13 @@ def load_elsewhere(name: str, results=None) -> pd.DataFrame:
     "The `name` table ('summary', 'flips', 'targets', 'answers') of every recipe measured: the shipped one's, then the ablations'."
     res = Path(results or results_dir())
     return pd.concat([pd.read_csv(f) for d in FOLDERS.values() if (f := res/d/f'{name}.csv').exists()], ignore_index=True)
+
+# %% ../nbs/15_elsewhere.ipynb #6ba5e570
+def recipes_that_fit() -> dict:
+    "{recipe name: whether it fits the phone} for every recipe of `RECIPES` (`recipe_fits`, the recorded phone budget)."
+    (shipped,) = {model_card(default_model(t))['backbone'] for t in TASKS}; bud = phone_budget()
+    return {r.name: recipe_fits(r, bud, shipped) for r in RECIPES}
+
+def shipping_recipe(summary: pd.DataFrame | None = None, results=None) -> str:
+    "`choose_recipe` of the committed leave-source-out results (`load_elsewhere`) among `recipes_that_fit`."
+    return choose_recipe(load_elsewhere('summary', results) if summary is None else summary, fits=recipes_that_fit().get)

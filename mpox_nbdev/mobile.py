@@ -15,7 +15,7 @@ from tqdm.auto import tqdm
 from .augment import PERTURBATIONS
 from .benchmark import time_tflite
 from .core import TASKS, data_root, models_dir, results_dir
-from .curation import OCSI_SOURCES
+from .curation import OCSI_SOURCES, load_sources_manifest
 from .data import load_registry
 from .experiment import gate_inputs
 from .model import TFLiteClassifier, full_model
@@ -23,7 +23,7 @@ from .export import VARIANTS, summarise_quantization, to_tflite, train_default_m
 from .folds import load_manifest
 from .images import load_array, load_image, parse_crop
 from .metrics import SENSITIVITY_TARGET, confidence_floor, decisions, gate_rejects, prediction_arrays, threshold_for_sensitivity, verdict_rates
-from .ood import chosen_gate, evaluation_pictures, far_ood_pictures, gate_layer
+from .ood import GATE_PASS_RATE, chosen_gate, evaluation_pictures, far_ood_pictures, gate_layer
 from .phone import LATENCY_MARGIN, PHONE_LIMITS, backbone_budgets, budget_decision, int8_trial, latency_rows, phone_budget, write_tables
 from .robustness import robustness_table, summarise_robustness
 from .arms import ARMS, arm_names
@@ -31,11 +31,12 @@ from .spec import ENSEMBLES, RunSpec
 from .stats import calibration_table, load_folds, ranked_runs
 
 # %% auto #0
-__all__ = ['NOT_SHIPPED', 'STEADY_PTS', 'INCONCLUSIVE_TARGET', 'CARD_INTRO', 'CARD_LIMITS', 'shipping_candidates',
-           'first_int8_run', 'steadier_runs', 'mean_flip_rate', 'steadier_choice', 'choose_run', 'ensemble_summary',
-           'gate_calibration_pictures', 'shippable_model', 'head_text', 'selection_text', 'answer_fields', 'model_card',
-           'card_facts', 'card_answers', 'card_markdown', 'ship', 'build_mobile_results', 'unseen_photos',
-           'shipped_model', 'write_shipped_gate', 'write_unseen_robustness']
+__all__ = ['NOT_SHIPPED', 'STEADY_PTS', 'PAPER_CARD', 'INCONCLUSIVE_TARGET', 'CARD_INTRO', 'OCSI_TRAINING', 'CARD_LIMITS',
+           'shipping_candidates', 'first_int8_run', 'steadier_runs', 'mean_flip_rate', 'steadier_choice', 'choose_run',
+           'paper_card', 'ensemble_summary', 'gate_calibration_pictures', 'shippable_model', 'head_text',
+           'selection_text', 'answer_fields', 'model_card', 'card_elsewhere', 'card_facts', 'card_answers',
+           'card_markdown', 'ship', 'build_mobile_results', 'unseen_photos', 'shipped_model', 'write_shipped_gate',
+           'write_unseen_robustness']
 
 # %% ../nbs/11c_mobile.ipynb #81eb950f
 NOT_SHIPPED = tuple(n for n, a in ARMS.items() if a.not_shipped)   # the arms that never ship, each with its reason (`Arm.not_shipped`)
@@ -100,6 +101,13 @@ def choose_run(task: str, budgets: pd.DataFrame, trial, results=None) -> dict:
     steadier = steadier_choice(task, spec, budgets, trial, tried, results) if variant == 'full_int8' else None
     if steadier: spec, summ, steadier = steadier
     return {'spec': spec, 'summary': summ, 'variant': variant, 'tried': tried, 'steadier': steadier}
+
+# %% ../nbs/11c_mobile.ipynb #912f5662
+PAPER_CARD = 'mobile/card_{task}.json'   # under results/: the card of the run chosen on OCSI's folds, as `ship` wrote it
+
+def paper_card(task: str, results=None) -> dict:
+    "The card of `task`'s run chosen on OCSI's folds (the paper's replication), as `ship` wrote it; the models that ship (`15a_every_source`) build on it."
+    return json.loads((Path(results or results_dir())/PAPER_CARD.format(task=task)).read_text())
 
 # %% ../nbs/11c_mobile.ipynb #70cc1c5f
 def ensemble_summary(task: str, arm: str, budgets: pd.DataFrame, results=None) -> dict:
@@ -196,18 +204,32 @@ def model_card(choice: dict, model, hp: dict, val_acc: float, dev: tuple, gate: 
     if ens := ensemble_summary(spec.task, spec.augment, budgets, results): card['ensemble'] = ens
     return card
 
+# %% ../nbs/11c_mobile.ipynb #d77fc7c9
+def card_elsewhere(c: dict) -> list[str]:
+    "The model card's first lines for a model trained on every source (`15a_every_source`): its sources and its numbers on photos from elsewhere."
+    if 'elsewhere' not in c: return []
+    e, n = c['elsewhere']['pooled'], len(c['elsewhere']) - 1
+    on = ', '.join(f'{s} ({k})' for s, k in c['trained_on'].items())
+    auc = f"AUROC {e['auroc']:.3f}, " if e.get('auroc') == e.get('auroc') else ''
+    return [f"- photos from elsewhere, {e['photos']:,.0f} photos of {n} (class, source) pairs, each answered by a model trained without its source, with the "
+            f"settings set on the other pairs' answers: {auc}accuracy {e['accuracy']:.3f}, sensitivity {e['sensitivity']:.3f}, specificity "
+            f"{e['specificity']:.3f}, expected calibration error {e['ece']:.3f}; the gate lets {100 * e['gate_pass']:.1f} % through, and "
+            f"{100 * e['screened']:.1f} % get an answer (not inconclusive), {e['accuracy_screened']:.3f} of those right",
+            f"- trained on: {on}; recipe: {c['recipe']}"]
+
 # %% ../nbs/11c_mobile.ipynb #6a8fd1c3
 def card_facts(c: dict) -> list[str]:
     "The model card's lines on what the model is and how it scored (`card_markdown`)."
-    cv = c['cv_metrics']
-    lines = [f"- classes: {', '.join(c['classes'])}; input: RGB {c['input_size']}×{c['input_size']}, 0–255, preprocessing inside",
+    cv, lines = c['cv_metrics'], card_elsewhere(c)
+    paper = "the paper's replication, the same arm trained on OCSI alone: " if 'elsewhere' in c else ''   # the card leads with photos from elsewhere
+    lines += [f"- classes: {', '.join(c['classes'])}; input: RGB {c['input_size']}×{c['input_size']}, 0–255, preprocessing inside",
              f"- backbone: {c['backbone']} (ImageNet, frozen) + {c['head']}; arm: {c['augment']}",
              f"- format: TFLite {c['variant']}, {c['size_mb']:.2f} MB",
-             f"- 10-fold CV on OCSI (same backbone and search, float32): accuracy {cv['accuracy']:.3f} ± {cv['accuracy_std']:.3f}, "
+             f"- {paper}10-fold CV on OCSI (same backbone and search, float32): accuracy {cv['accuracy']:.3f} ± {cv['accuracy_std']:.3f}, "
              f"sensitivity {cv['sensitivity']:.3f}, specificity {cv['specificity']:.3f}, F1 {cv['f1']:.3f}",
              f"- quantization effect on the folds ({c['variant']} vs float32): {c['quantization_change_pts']:+.2f} accuracy points"]
     if 'latency_ms' in c: lines += [f"- latency on this machine's CPU, one thread, median: {c['latency_ms']:.1f} ms"]
-    if c.get('ece') is not None:
+    if c.get('ece') is not None and not paper:   # a model trained on every source: its calibration elsewhere leads the card
         t = f"temperature {c['temperature']:.2f} fitted on held-out predictions; " if c.get('temperature') else ''
         lines += [f"- calibration: {t}expected calibration error {c['ece']:.3f} (10 bins, the 10 folds' test parts pooled)"]
     if 'selection' in c: lines += [f"- why this model: {c['selection']}"]
@@ -216,24 +238,31 @@ def card_facts(c: dict) -> list[str]:
 # %% ../nbs/11c_mobile.ipynb #311108b6
 def card_answers(c: dict) -> list[str]:
     "The model card's lines on how the answers are decided: the operating point, the gate, the inconclusive band, the ensemble not shipped."
-    lines = []
-    if 'threshold' in c:
+    lines, away = [], 'elsewhere' in c
+    if 'threshold' in c and away:
+        e = c['elsewhere']['pooled']
+        lines += [f"- decision: Mpox when p(Mpox) ≥ {c['threshold']:.3f} (chosen on the photos from elsewhere for sensitivity ≥ {SENSITIVITY_TARGET:.2f}); "
+                  f"there, each set with the threshold of the others: sensitivity {e['sensitivity']:.3f}, specificity {e['specificity']:.3f}"]
+    elif 'threshold' in c:
         op = c.get('operating_point', {})
         lines += [f"- decision: Mpox when p(Mpox) ≥ {c['threshold']:.3f} (chosen on held-out predictions for sensitivity ≥ {SENSITIVITY_TARGET:.2f}); "
                   f"10-fold CV at the operating point: sensitivity {op.get('op_sensitivity', float('nan')):.3f}, "
                   f"specificity {op.get('op_specificity', float('nan')):.3f}, accuracy {op.get('op_accuracy', float('nan')):.3f}"]
     if 'ood' in c:
         o = c['ood']
-        lines += [f"- not a skin photo: the model's second output scores how far a photo lies from OCSI ({o['score']}); above "
-                  f"{c['ood_threshold']:.3f} the answer is 'not a close-up skin photo'. Measured over 10 folds (gate fitted on the "
-                  f"training part): {100 * o['pass_test']:.1f} % of held-out OCSI photos pass; rejected: {100 * o['reject_far']:.1f} % of "
+        head = (f"- not a skin photo: above {c['ood_threshold']:.3f} the model's second output ({o['score']}) answers 'not a close-up skin "
+                f"photo'; the threshold lets {100 * GATE_PASS_RATE:.1f} % of the photos from elsewhere through (each set with the others' threshold: "
+                f"{100 * o['pass_elsewhere']:.1f} %). The same gate with OCSI's photos as references, over 10 folds" if away else
+                f"- not a skin photo: the model's second output scores how far a photo lies from OCSI ({o['score']}); above "
+                f"{c['ood_threshold']:.3f} the answer is 'not a close-up skin photo'. Measured over 10 folds (gate fitted on the training part)")
+        lines += [head + f": {100 * o['pass_test']:.1f} % of held-out OCSI photos pass; rejected: {100 * o['reject_far']:.1f} % of "
                   f"ordinary pictures, text, noise and plain fields (AUROC {o['auroc_far']:.4f}), {100 * o['reject_faces']:.0f} % of "
                   f"small grey face photos, {100 * o['reject_measles']:.1f} % of measles photos (skin photos: the gate does not catch them)"]
     if 'inconclusive_below' in c:
-        v = c['inconclusive']
+        v, where = c['inconclusive'], 'the photos from elsewhere that pass the gate,' if away else "the 10 folds' test parts"
         lines += [f"- inconclusive: when the decided class has probability below {c['inconclusive_below']:.3f} (chosen on held-out "
-                  f"predictions so that the other answers are right ≥ {100 * v['target_accuracy']:.0f} % of the time); on the 10 folds' "
-                  f"test parts {100 * v['inconclusive_share']:.1f} % of photos are inconclusive, accuracy on the rest "
+                  f"predictions so that the other answers are right ≥ {100 * v['target_accuracy']:.0f} % of the time); on "
+                  f"{where} {100 * v['inconclusive_share']:.1f} % of photos are inconclusive, accuracy on the rest "
                   f"{v['accuracy_screened']:.3f} (all photos: {v['accuracy_all']:.3f})"]
     if 'ensemble' in c:
         e = c['ensemble']
@@ -246,22 +275,25 @@ def card_answers(c: dict) -> list[str]:
 CARD_INTRO = ['# Model card: mpox-nbdev default models', '',
               '**Intended use.** Research and clinical decision support: a second look at a close-up skin photo. '
               '**Not a diagnosis** and not a medical device; it has not been validated on patients or by dermatologists.', '',
-              '**Training data.** OCSI (`data/ocsi/`): 260 close-up crops, 65 per class, from public web and stock '
-              'images (Ahsan 2022, MSID) and ACNE04. It is not MCSI. See the dataset card for sources and biases.', '']
+              '**Training data.** {training} See the dataset card for sources and biases.', '']
+OCSI_TRAINING = ('OCSI (`data/ocsi/`): 260 close-up crops, 65 per class, from public web and stock images (Ahsan 2022, MSID) and ACNE04. '
+                 'It is not MCSI.')
 CARD_LIMITS = ['## Limits', '',
                '- Sources differ by class (stock photos for healthy skin, ACNE04 clinic photos for acne, web photos for mpox and '
                'chickenpox): the model can key on photographic style, watermarks or background rather than on the lesion.',
                '- Skin tones are unevenly represented across classes; performance on dark skin is unknown.',
                "- How much the models read the context, the photo's source and the skin tone instead of the lesion, and how they "
                "answer photos of measles, is measured in the book's chapter 'Is it looking at the lesion?' (`results/audit/`).",
-               '- Trained on 260 images; the 10-fold numbers are not evidence of accuracy on real smartphone photos of patients.',
+               '- Trained on public web, stock and clinic photos; neither the 10-fold numbers nor the photos from elsewhere are evidence of '
+               'accuracy on real smartphone photos of patients.',
                '- Mpox strains, stages and other look-alike conditions (measles, herpes, syphilis, molluscum) are not covered; '
                'the out-of-distribution gate rejects pictures that are not skin, not skin diseases the model does not know.']
 
 def card_markdown(cards: list[dict]) -> str:
     "The human-readable model card (models/README.md) from the JSON cards."
     body = [l for c in cards for l in [f"## `{c['file']}` — {c['task']}", '', *card_facts(c), *card_answers(c), '']]
-    return '\n'.join(CARD_INTRO + body + CARD_LIMITS) + '\n'
+    training = cards[0]['training_data'] + '.' if 'trained_on' in cards[0] else OCSI_TRAINING
+    return '\n'.join([l.format(training=training) for l in CARD_INTRO] + body + CARD_LIMITS) + '\n'
 
 # %% ../nbs/11c_mobile.ipynb #ab59a8a5
 def ship(task: str, budgets: pd.DataFrame, trial, threads=(1, 2), results=None) -> tuple[dict, list]:
@@ -273,7 +305,8 @@ def ship(task: str, budgets: pd.DataFrame, trial, threads=(1, 2), results=None) 
     (md/f'{task}.tflite').write_bytes(flats[variant])
     head.save(md/f'{task}.head.keras')  # for `mpox explain` (Grad-CAM needs the Keras graph)
     card = model_card(choice, model, hp, val_acc, dev, gate, flats[variant], budgets, results)
-    (md/f'{task}.json').write_text(json.dumps(card, indent=1, default=float) + '\n')
+    for f in (md/f'{task}.json', Path(results or results_dir())/PAPER_CARD.format(task=task)):   # the paper's card stays on record beside what ships
+        f.write_text(json.dumps(card, indent=1, default=float) + '\n')
     return card, latency_rows(task, spec.backbone, model, flats, threads)
 
 # %% ../nbs/11c_mobile.ipynb #eee122e3
@@ -295,10 +328,10 @@ def build_mobile_results(results=None, tasks=TASKS, threads=(1, 2), folds='all',
 
 # %% ../nbs/11c_mobile.ipynb #c2be1431
 def unseen_photos(registry=None) -> list:
-    "(file, loader) of every skin photo of OCSI's sources that is not in OCSI, uncropped, as a user would send it."
-    reg = load_registry() if registry is None else registry; man = load_manifest()
+    "(file, loader) of every skin photo of OCSI's sources in neither OCSI nor the sources manifest (what the shipped models trained on), uncropped, as a user would send it."
+    reg = load_registry() if registry is None else registry; trained = pd.concat([load_manifest().md5, load_sources_manifest().md5])
     skin = reg[reg.label.isin(['Monkeypox', 'Chickenpox', 'Normal', 'Acne']) & ~reg.status.isin(['annotation']) & reg.source.isin(OCSI_SOURCES) &
-               ~reg.status.str.startswith('deleted') & ~reg.md5.isin(man.md5)]
+               ~reg.status.str.startswith('deleted') & ~reg.md5.isin(trained)]
     return [(f, lambda f=f: load_image(data_root()/f)) for f in skin.file]
 
 # %% ../nbs/11c_mobile.ipynb #150c5b46
@@ -307,7 +340,7 @@ def shipped_model(task: str) -> tuple[dict, TFLiteClassifier]:
     return json.loads((models_dir()/f'{task}.json').read_text()), TFLiteClassifier(models_dir()/f'{task}.tflite')
 
 def _shipped_sets(registry=None):
-    return {**{s: [(n, lambda p=p: p) for n, _, p in items] for s, items in evaluation_pictures().items()}, 'sources not in OCSI': unseen_photos(registry)}
+    return {**{s: [(n, lambda p=p: p) for n, _, p in items] for s, items in evaluation_pictures().items()}, 'left out of training': unseen_photos(registry)}
 
 def write_shipped_gate(results=None, tasks=TASKS, sets=None) -> pd.DataFrame:
     "Run every evaluation picture through each shipped model (`models/<task>.tflite`); write results/ood/shipped.csv."

@@ -10,14 +10,14 @@ from pathlib import Path
 import pandas as pd
 from fastcore.basics import patch
 
-from .core import MpoxError, data_root, models_dir, project_root, results_dir
+from .core import MpoxError, data_root, models_dir, project_root
 from .folds import load_manifest
 from .images import load_image, parse_crop
 from .testing import serve_folder
 
 # %% auto #0
-__all__ = ['CLASS_WORDS', 'VARIANT_WORDS', 'LITERT_FILES', 'SCREEN_TASKS', 'RESULT_JS', 'elsewhere_accuracy', 'page_words',
-           'stage_screen_assets', 'chromium_path', 'Chromium', 'screen_in_browser', 'screen_photos', 'browser_answers']
+__all__ = ['CLASS_WORDS', 'VARIANT_WORDS', 'LITERT_FILES', 'SCREEN_TASKS', 'RESULT_JS', 'page_words', 'stage_screen_assets',
+           'chromium_path', 'Chromium', 'screen_in_browser', 'screen_photos', 'browser_answers']
 
 # %% ../nbs/12c_web.ipynb #c784b2f7
 CLASS_WORDS = {   # what an answer of each class means, for someone who is not a clinician
@@ -27,23 +27,19 @@ CLASS_WORDS = {   # what an answer of each class means, for someone who is not a
     'Healthy': 'looks like healthy skin'}
 VARIANT_WORDS = {'float32': '32-bit numbers', 'float16': '16-bit numbers', 'dynamic_int8': '8-bit weights', 'full_int8': '8-bit integers throughout'}
 
-# %% ../nbs/12c_web.ipynb #45116edc
-def elsewhere_accuracy(task: str, results=None) -> float | None:
-    "Share of photos from collections it never saw that the shipped recipe answers right (`results/elsewhere/summary.csv`, pooled), if measured."
-    f = Path(results or results_dir())/'elsewhere'/'summary.csv'
-    if not f.exists(): return None
-    s = pd.read_csv(f).query("task == @task and held_out == 'pooled'")
-    return float(s.accuracy.iloc[0]) if len(s) else None   # the shipped recipe's rows come first
-
 # %% ../nbs/12c_web.ipynb #83300db4
-def page_words(card: dict, task: str, results=None) -> dict:
-    "The page's words for the model of `card`: {'classes': {class: meaning}, 'model': one sentence}."
+def page_words(card: dict) -> dict:
+    "The page's words for the model of `card`: {'classes': {class: meaning}, 'model': what it is and how it fared, from the card alone}."
     head = 'a linear head' if card['head'].startswith('a linear head') else 'a small neural-network head'
-    bb = card['backbone'].replace('EfficientNetLite', 'EfficientNet-Lite')
-    model = (f"{bb}, an image network pre-trained on everyday photos, with {head} trained on skin photos; stored as "
-             f"{VARIANT_WORDS.get(card['variant'], card['variant'])}, {card['size_mb']:.1f} MB. It was right for "
-             f"{card['cv_metrics']['accuracy']:.0%} of the photos of its own collections in ten-fold cross-validation")
-    if (e := elsewhere_accuracy(task, results)) is not None: model += f"; trained the same way without one collection, it was right for only {e:.0%} of that collection's photos"
+    bb = card['backbone'].replace('EfficientNetLite', 'EfficientNet-Lite'); stored = f"{VARIANT_WORDS.get(card['variant'], card['variant'])}, {card['size_mb']:.1f} MB"
+    if 'elsewhere' in card:   # trained on every source (15a_every_source): how it fared on collections it had not seen
+        e = card['elsewhere']['pooled']
+        model = (f"{bb}, an image network pre-trained on everyday photos, with {head} trained on {sum(card['trained_on'].values()):,} skin photos "
+                 f"from {len(card['trained_on'])} public collections; stored as {stored}. Trained the same way without one collection, it was right "
+                 f"for only {e['accuracy']:.0%} of that collection's photos and gave a clear answer for just {e['screened']:.0%} of them: "
+                 "most photos get 'inconclusive'")
+    else: model = (f"{bb}, an image network pre-trained on everyday photos, with {head} trained on skin photos; stored as {stored}. It was right for "
+                   f"{card['cv_metrics']['accuracy']:.0%} of the photos of its own collections in ten-fold cross-validation")
     return {'classes': {c: CLASS_WORDS[c] for c in card['classes']}, 'model': model + '.'}
 
 # %% ../nbs/12c_web.ipynb #c0de0006
@@ -73,7 +69,7 @@ def stage_screen_assets(static=None, node_modules=None, models=None, tasks=SCREE
             if not f.exists(): raise MpoxError(f'{f}: shipped model missing (run `make reproduce`)')
             (static/'models').mkdir(parents=True, exist_ok=True)
             shutil.copyfile(f, static/'models'/f.name); out[f'models/{f.name}'] = f.stat().st_size
-    words = {t: page_words(json.loads((models/f'{t}.json').read_text()), t) for t in tasks}
+    words = {t: page_words(json.loads((models/f'{t}.json').read_text())) for t in tasks}
     (static/'models'/'words.json').write_text(json.dumps(words, indent=1, ensure_ascii=False) + '\n'); out['models/words.json'] = len(json.dumps(words))
     return out
 
@@ -181,15 +177,28 @@ def screen_in_browser(chrome: Chromium, page: str, image: str, task: str, timing
     return out
 
 # %% ../nbs/12c_web.ipynb #c0de0011
-def screen_photos(folder, n: int = 5) -> list[Path]:
-    "Write `n` OCSI crops as PNG into `folder` (one per class first, then mpox photos); return their paths."
+def screen_photos(folder, n: int = 5, answered: str | None = None) -> list[Path]:
+    """Write `n` OCSI crops as PNG into `folder` (one per class first, then mpox photos); return their paths. With `answered` (a
+    task), the last is the first mpox crop that task's shipped model answers, past the gate and the inconclusive band: models
+    set on photos from elsewhere leave most photos inconclusive, and the page's tests need every kind of answer."""
     man = load_manifest().sort_values('file')
     firsts = man.groupby('label').head(1); rest = man[(man.label == 'Mpox') & ~man.index.isin(firsts.index)]
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True); out = []
-    for i, r in enumerate(list(firsts.itertuples()) + list(rest.itertuples())):
-        if i == n: break
-        f = folder/f'{i:02d}_{r.label}.png'; load_image(data_root()/r.file, parse_crop(r.crop)).save(f); out.append(f)
+    write = lambda r, name: load_image(data_root()/r.file, parse_crop(r.crop)).save(f := folder/name) or f
+    rows = list(firsts.itertuples()) + list(rest.itertuples()); k = n - bool(answered)
+    out = [write(r, f'{i:02d}_{r.label}.png') for i, r in enumerate(rows[:k])]
+    if answered: out.append(_answered_photo(folder, rows[k:], answered, write, k))
     return out
+
+def _answered_photo(folder: Path, rows, task: str, write, i: int) -> Path:
+    "The first of `rows` (manifest rows) whose crop the shipped `task` model answers, written as the `i`-th photo of `folder`."
+    from mpox_nbdev.predict import screen   # the CLI's own rule for an answer
+    with tempfile.TemporaryDirectory(dir=folder) as d:
+        cands = [write(r, f'{Path(d).name}/{j:03d}_{r.label}.png') for j, r in enumerate(rows)]
+        st = screen(cands, task, progress=False)[0].set_index('file').status
+        hit = next((f for f in cands if st.get(str(f)) == 'screened'), None)
+        if hit is None: raise MpoxError(f'{folder}: the shipped {task} model answers none of {len(cands)} OCSI mpox crops (all inconclusive or rejected)')
+        return Path(shutil.move(hit, folder/f'{i:02d}_Mpox_answered.png'))
 
 def browser_answers(html, files, task: str, timing_runs: int = 0):
     "The page's answer for each of `files` (inside the built book `html`), one row each: file, prediction, status, ood_score, p_<class>, ms, first_ms, transfer_bytes, other_hosts."

@@ -17,11 +17,11 @@ pytestmark = [pytest.mark.skipif(not (HTML / 'screen.html').exists(), reason='bo
 
 @pytest.fixture(scope='module')
 def photos():
-    "Five OCSI photos, and one picture that is not a skin photo (scikit-image's coffee cup): the page must refuse it as the CLI does."
+    "Five OCSI photos (one of them answered by the binary model), and one picture that is not a skin photo (scikit-image's coffee cup): the page must refuse it as the CLI does."
     from PIL import Image
     from skimage import data
     folder = HTML / '_screen_test'
-    files = screen_photos(folder, 5)
+    files = screen_photos(folder, 5, answered='binary')   # one of them answered, not inconclusive
     Image.fromarray(data.coffee()).save(folder / 'coffee.png')
     yield files + [folder / 'coffee.png']
     shutil.rmtree(folder, ignore_errors=True)
