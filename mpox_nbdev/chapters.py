@@ -47,12 +47,11 @@ def shipping_summary(results=None) -> str:
                   f"({_met(l1.size_mb <= PHONE_LIMITS['size_mb'])}); accuracy change over the 10 folds {d.accuracy_change_pts:+.2f} points "
                   f"({_met(d.accuracy_change_pts >= -PHONE_LIMITS['change_pts'])}); {l1.median_ms:.1f} ms median on one thread "
                   f"({_met(l1.median_ms <= PHONE_LIMITS['median_ms'])}); 10-fold accuracy {c['cv_metrics']['accuracy']:.3f}" +
-                  (f" trained on OCSI; trained on every source, right for {c['elsewhere']['pooled']['accuracy']:.3f} of the photos from elsewhere." if 'elsewhere' in c else "."),
+                  (" (trained on OCSI)." if 'elsewhere' in c else "."),
                   f"  Why this run: {c['selection']}."]
         if 'threshold' in c and 'elsewhere' in c:
             e = c['elsewhere']['pooled']
-            lines += [f"  Mpox when p(Mpox) ≥ {c['threshold']:.3f}, set on the photos from elsewhere; there, each source with the others' threshold: "
-                      f"sensitivity {e['sensitivity']:.3f}, specificity {e['specificity']:.3f}."]
+            lines += [f"  Mpox when p(Mpox) ≥ {c['threshold']:.3f}, set on photos from elsewhere: sensitivity {e['sensitivity']:.3f}, specificity {e['specificity']:.3f} there."]
         elif 'threshold' in c: lines += [f"  Mpox when p(Mpox) ≥ {c['threshold']:.3f}; at that point over the 10 folds: sensitivity "
                                          f"{c['operating_point']['op_sensitivity']:.3f}, specificity {c['operating_point']['op_specificity']:.3f}."]
         if (e := c.get('ensemble')): lines += [f"  An ensemble of the three backbones would reach {e['accuracy']:.3f} ({e['gain_pts']:+.1f} points) "

@@ -214,7 +214,7 @@ def write_elsewhere(recipes=(SHIPPED_RECIPE,), results=None, progress: bool = Tr
 
 # %% ../nbs/15_elsewhere.ipynb #00bec812
 def load_elsewhere(name: str, results=None) -> pd.DataFrame:
-    "The `name` table ('summary', 'flips', 'targets', 'answers') of every recipe measured: the shipped one's, then the ablations'."
+    "The `name` table ('summary', 'flips', 'targets', 'answers'; 'shipped': the shipped models judged, `15a_every_source`) of every recipe measured: the shipped one's, then the ablations'."
     res = Path(results or results_dir())
     return pd.concat([pd.read_csv(f) for d in FOLDERS.values() if (f := res/d/f'{name}.csv').exists()], ignore_index=True)
 

@@ -32,8 +32,8 @@ from .stats import calibration_table, load_folds, ranked_runs
 
 # %% auto #0
 __all__ = ['NOT_SHIPPED', 'STEADY_PTS', 'PAPER_CARD', 'INCONCLUSIVE_TARGET', 'CARD_INTRO', 'OCSI_TRAINING', 'CARD_LIMITS',
-           'shipping_candidates', 'first_int8_run', 'steadier_runs', 'mean_flip_rate', 'steadier_choice', 'choose_run',
-           'paper_card', 'ensemble_summary', 'gate_calibration_pictures', 'shippable_model', 'head_text',
+           'shipping_candidates', 'first_int8_run', 'steadier_runs', 'mean_flip_rate', 'steadier_choice', 'paper_card',
+           'choose_run', 'ensemble_summary', 'gate_calibration_pictures', 'shippable_model', 'head_text',
            'selection_text', 'answer_fields', 'model_card', 'card_elsewhere', 'card_facts', 'card_answers',
            'card_markdown', 'ship', 'build_mobile_results', 'unseen_photos', 'shipped_model', 'write_shipped_gate',
            'write_unseen_robustness']
@@ -94,6 +94,13 @@ def steadier_choice(task: str, chosen: RunSpec, budgets: pd.DataFrame, trial, tr
                            'mean_flip_rate': flips[r], 'mean_flip_rate_instead': flips[c]}
     return None
 
+# %% ../nbs/11c_mobile.ipynb #912f5662
+PAPER_CARD = 'mobile/card_{task}.json'   # under results/: the card of the run chosen on OCSI's folds, as `build_mobile_results` wrote it
+
+def paper_card(task: str, results=None) -> dict:
+    "The card of `task`'s run chosen on OCSI's folds (the paper's replication), as `build_mobile_results` wrote it; the models that ship (`15a_every_source`) build on it."
+    return json.loads((Path(results or results_dir())/PAPER_CARD.format(task=task)).read_text())
+
 # %% ../nbs/11c_mobile.ipynb #fcfaf006
 def choose_run(task: str, budgets: pd.DataFrame, trial, results=None) -> dict:
     "The run of `task` to ship: spec, Table 4 summary, variant, the runs tried (`first_int8_run`) and the steadier record (`steadier_choice`) or None."
@@ -101,13 +108,6 @@ def choose_run(task: str, budgets: pd.DataFrame, trial, results=None) -> dict:
     steadier = steadier_choice(task, spec, budgets, trial, tried, results) if variant == 'full_int8' else None
     if steadier: spec, summ, steadier = steadier
     return {'spec': spec, 'summary': summ, 'variant': variant, 'tried': tried, 'steadier': steadier}
-
-# %% ../nbs/11c_mobile.ipynb #912f5662
-PAPER_CARD = 'mobile/card_{task}.json'   # under results/: the card of the run chosen on OCSI's folds, as `build_mobile_results` wrote it
-
-def paper_card(task: str, results=None) -> dict:
-    "The card of `task`'s run chosen on OCSI's folds (the paper's replication), as `build_mobile_results` wrote it; the models that ship (`15a_every_source`) build on it."
-    return json.loads((Path(results or results_dir())/PAPER_CARD.format(task=task)).read_text())
 
 # %% ../nbs/11c_mobile.ipynb #70cc1c5f
 def ensemble_summary(task: str, arm: str, budgets: pd.DataFrame, results=None) -> dict:
@@ -210,7 +210,7 @@ def card_elsewhere(c: dict) -> list[str]:
     if 'elsewhere' not in c: return []
     e, n = c['elsewhere']['pooled'], len(c['elsewhere']) - 1
     on = ', '.join(f'{s} ({k})' for s, k in c['trained_on'].items())
-    auc = f"AUROC {e['auroc']:.3f}, " if e.get('auroc') == e.get('auroc') else ''
+    auc = f"AUROC {e['auroc']:.3f}, " if 'auroc' in e else ''
     return [f"- photos from elsewhere, {e['photos']:,.0f} photos of {n} (class, source) pairs, each answered by a model trained without its source, with the "
             f"settings set on the other pairs' answers: {auc}accuracy {e['accuracy']:.3f}, sensitivity {e['sensitivity']:.3f}, specificity "
             f"{e['specificity']:.3f}, expected calibration error {e['ece']:.3f}; the gate lets {100 * e['gate_pass']:.1f} % through, and "
