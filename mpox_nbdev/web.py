@@ -183,7 +183,7 @@ def screen_photos(folder, n: int = 5, answered: str | None = None) -> list[Path]
     set on photos from elsewhere leave most photos inconclusive, and the page's tests need every kind of answer."""
     man = load_manifest().sort_values('file')
     firsts = man.groupby('label').head(1); rest = man[(man.label == 'Mpox') & ~man.index.isin(firsts.index)]
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True); out = []
+    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     write = lambda r, name: load_image(data_root()/r.file, parse_crop(r.crop)).save(f := folder/name) or f
     rows = list(firsts.itertuples()) + list(rest.itertuples()); k = n - bool(answered)
     out = [write(r, f'{i:02d}_{r.label}.png') for i, r in enumerate(rows[:k])]
