@@ -137,6 +137,11 @@ TRIED = (
     Tried('source projection', "Does projecting out the directions that tell a class's sources apart raise the AUROC on photos from elsewhere?",
           ('source_projection.json',), lambda j: f"pooled leave-source-out binary AUROC {j['auroc_without']:.3f} to {j['auroc_with']:.3f} with "
           f"{j['directions']} directions projected out ({j['recipe']}, {j['photos']:,} photos)"),
+    Tried('fine-tuned, a collection held out', 'Does fine-tuning the whole backbone with everyday changes and a consistency term raise the AUROC on '
+          'photos of a collection it never saw?', ('finetune_elsewhere.json',),
+          lambda j: f"{j['held_out_photos']} MSID photos held out, binary AUROC: frozen {j['before']['auroc']:.3f} (every stage), "
+          f"{j['before_pooled']['auroc']:.3f} (pooled features, where fine-tuning starts); fine-tuned " +
+          ', '.join(f"{a['epochs']} epochs at lr {a['lr']:g}: {a['auroc']:.3f}" for a in j['after'])),
 )
 
 # %% ../nbs/09c_ablations.ipynb #497970d9
