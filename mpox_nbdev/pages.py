@@ -347,8 +347,8 @@ def discussion_limits(results=None) -> list:
         f"with each collection held out, the same recipe ranks a held-out mpox photo above a held-out other one with an AUROC of only {e['auroc']:.2f}. "
         f"At a sensitivity of 0.90 set on those photos it clears {e['specificity']:.0%} of the others, so the shipped models answer only "
         f"{e['screened']:.0%} (binary) and {cards['multiclass']['elsewhere']['pooled']['screened']:.0%} (multiclass) of such photos and call the "
-        "rest inconclusive (Table 4.1). More photos of the same collections did not help; other collections, and training that ignores the "
-        "camera, are what is missing.",
+        "rest inconclusive (Table 4.1). Neither more photos of the same collections nor fine-tuning the backbone on them helped (Appendix A): "
+        "other collections are what is missing.",
         f"- **The models look at more than the lesion.** With the centre of each photo hidden they still get "
         f"{tot.loc['binary', 'context']:.2f} (binary) and {tot.loc['multiclass', 'context']:.2f} (multiclass) right, against "
         f"{tot.loc['binary', 'full']:.2f} and {tot.loc['multiclass', 'full']:.2f} for the whole photo; the photo's source can be told from the "
