@@ -19,7 +19,7 @@ from .curation import OCSI_SOURCES, load_sources_manifest
 from .data import load_registry
 from .experiment import gate_inputs
 from .model import TFLiteClassifier, full_model
-from .export import VARIANTS, summarise_quantization, to_tflite, train_default_model
+from .export import VARIANTS, manifest_photos, summarise_quantization, to_tflite, train_default_model
 from .folds import load_manifest
 from .images import load_array, load_image, parse_crop
 from .metrics import SENSITIVITY_TARGET, confidence_floor, decisions, gate_rejects, prediction_arrays, threshold_for_sensitivity, verdict_rates
@@ -33,8 +33,8 @@ from .stats import calibration_table, load_folds, ranked_runs
 # %% auto #0
 __all__ = ['NOT_SHIPPED', 'STEADY_PTS', 'PAPER_CARD', 'INCONCLUSIVE_TARGET', 'CARD_INTRO', 'OCSI_TRAINING', 'CARD_LIMITS',
            'shipping_candidates', 'first_int8_run', 'steadier_runs', 'mean_flip_rate', 'steadier_choice', 'paper_card',
-           'choose_run', 'ensemble_summary', 'gate_calibration_pictures', 'shippable_model', 'head_text',
-           'selection_text', 'answer_fields', 'model_card', 'card_elsewhere', 'card_facts', 'card_answers',
+           'choose_run', 'ensemble_summary', 'gate_calibration_pictures', 'calibration_photos', 'shippable_model',
+           'head_text', 'selection_text', 'answer_fields', 'model_card', 'card_elsewhere', 'card_facts', 'card_answers',
            'card_markdown', 'ship', 'build_mobile_results', 'unseen_photos', 'shipped_model', 'write_shipped_gate',
            'write_unseen_robustness']
 
@@ -130,6 +130,10 @@ def gate_calibration_pictures(n: int = 8) -> list:
     OCSI's own photos and saturates below the threshold. Drawn with another seed than the evaluation sets."""
     return [p for _, k, p in far_ood_pictures(seed=1, crops=0) if k in ('text', 'noise', 'uniform field')][::60 // n][:n]
 
+def calibration_photos(man: pd.DataFrame, size: int) -> np.ndarray:
+    "The int8 calibration photos of a model trained on `man`: every fourth of its photos as the model sees them, and `gate_calibration_pictures`, at `size`."
+    return np.concatenate([manifest_photos(man[::4], size), np.stack([np.asarray(p.resize((size, size), Image.BILINEAR)) for p in gate_calibration_pictures()])])
+
 # %% ../nbs/11c_mobile.ipynb #2460ba65
 def shippable_model(spec: RunSpec, results=None, manifest: pd.DataFrame | None = None) -> tuple:
     """Run `spec` in the form that ships: its head trained on all of OCSI (`train_default_model`) on the backbone, with the
@@ -141,10 +145,7 @@ def shippable_model(spec: RunSpec, results=None, manifest: pd.DataFrame | None =
     refs = lambda layer: gate_inputs(spec, man, layer=layer, progress=False)
     gate = chosen_gate(spec.backbone, results, features=refs)
     model = full_model(spec.backbone, head, gate=gate_layer(refs(gate['layer']), gate['k'], gate['pooled']), pose=spec.arm.pose)
-    size = model.input.shape[1]
-    calib = np.stack([load_array(data_root()/f, parse_crop(c), size) for f, c in zip(man.file[::4], man.crop[::4])] +
-                     [np.asarray(p.resize((size, size), Image.BILINEAR)) for p in gate_calibration_pictures()])
-    return model, head, hp, val_acc, dev, gate, calib
+    return model, head, hp, val_acc, dev, gate, calibration_photos(man, model.input.shape[1])
 
 # %% ../nbs/11c_mobile.ipynb #f67a1dd0
 def head_text(spec: RunSpec, hp: dict) -> str:
