@@ -142,6 +142,11 @@ TRIED = (
           lambda j: f"{j['held_out_photos']} MSID photos held out, binary AUROC: frozen {j['before']['auroc']:.3f} (every stage), "
           f"{j['before_pooled']['auroc']:.3f} (pooled features, where fine-tuning starts); fine-tuned " +
           ', '.join(f"{a['epochs']} epochs at lr {a['lr']:g}: {a['auroc']:.3f}" for a in j['after'])),
+    Tried('source validation', "Does choosing the head by photos of a source it did not fit (inside the training photos), or reading each photo's "
+          'features at unit length, raise the AUROC on photos from elsewhere?', ('source_validation.json',),
+          lambda j: 'pooled leave-source-out binary AUROC, multiclass accuracy: ' + '; '.join(
+              f"{k.split(', ', 1)[1]} {r['auroc']:.3f}, {j['runs'][k.replace('binary', 'multiclass', 1)]['accuracy']:.3f}"
+              for k, r in j['runs'].items() if k.startswith('binary')) + f" ({j['recipe']}, {j['photos']:,} photos; photo split, as they are: what ships)"),
 )
 
 # %% ../nbs/09c_ablations.ipynb #497970d9

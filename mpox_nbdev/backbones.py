@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from .core import MpoxError, md5sum
-from .pose import canonical_view_layers
+from .pose import view_layers
 
 # %% auto #0
 __all__ = ['LITE', 'STAGE_STRIDES', 'KERAS_BACKBONES', 'BACKBONES', 'STAGES', 'WeightsError', 'read_legacy_torch',
@@ -72,8 +72,8 @@ def lite_weights_path(name: str) -> Path:
 # %% ../nbs/04_backbones.ipynb #97da5929
 STAGE_STRIDES = (1, 2, 2, 2, 1, 2, 1)
 
-def build_efficientnet_lite(sd: dict, size: int, include_top: bool = False, name: str = 'efficientnet_lite', pose: bool = False):
-    "Keras Functional EfficientNet-Lite with weights from state_dict `sd`: raw RGB in (with `pose`: first put into its canonical view, pose and exposure, `06a_pose`), pooled features (or ImageNet logits) out."
+def build_efficientnet_lite(sd: dict, size: int, include_top: bool = False, name: str = 'efficientnet_lite', pose: bool = False, colour: bool = False):
+    "Keras Functional EfficientNet-Lite with weights from state_dict `sd`: raw RGB in (`pose`, `colour`: first as `06a_pose.view_layers` shows it), pooled features (or ImageNet logits) out."
     import keras
     from keras import layers as L
     def bn(x, pre): 
@@ -89,7 +89,7 @@ def build_efficientnet_lite(sd: dict, size: int, include_top: bool = False, name
         y = c(x); c.set_weights([w.transpose(2, 3, 0, 1)]); return y
     relu6 = lambda x, n: L.ReLU(6.0, name=n)(x)
     inp = keras.Input((size, size, 3), name='image')
-    x = L.Rescaling(1 / 128.0, offset=-127.0 / 128.0, name='preprocess')(canonical_view_layers(inp) if pose else inp)
+    x = L.Rescaling(1 / 128.0, offset=-127.0 / 128.0, name='preprocess')(view_layers(inp, pose, colour))
     x = relu6(bn(conv(x, '_conv_stem', 2), '_bn0'), 'stem_relu6')
     nblocks = 1 + max(int(k.split('.')[1]) for k in sd if k.startswith('_blocks.'))
     stage, prev_out = -1, None
@@ -175,8 +175,8 @@ def _keras_preprocess(x, mode: str):
         return L.Rescaling(1.0, offset=[-103.939, -116.779, -123.68], name='preprocess')(bgr)
     return x
 
-def backbone(name: str, weights='imagenet', pose: bool = False):
-    "The frozen feature extractor `name`: raw RGB (size x size x 3, 0–255) in, pooled features out; with `pose`, each image first put into its canonical view (pose and exposure, `06a_pose`)."
+def backbone(name: str, weights='imagenet', pose: bool = False, colour: bool = False):
+    "The frozen feature extractor `name`: raw RGB (size x size x 3, 0–255) in, pooled features out; with `pose` and `colour`, each image first as `06a_pose.view_layers` shows it (canonical view, grey-world colours)."
     import keras
     if name not in BACKBONES: raise ValueError(f"unknown backbone {name!r}; choose from {', '.join(BACKBONES)}")
     spec = BACKBONES[name]
@@ -186,11 +186,11 @@ def backbone(name: str, weights='imagenet', pose: bool = False):
             rng = np.random.default_rng(0)
             sd = {k: (rng.normal(0, 0.05, v.shape).astype(v.dtype) if k.endswith('weight') else v) for k, v in sd.items()}
         else: sd = read_legacy_torch(weights_path(name))
-        m = build_efficientnet_lite(sd, spec.size, name=name, pose=pose)
+        m = build_efficientnet_lite(sd, spec.size, name=name, pose=pose, colour=colour)
     else:
         path = None if weights is None else str(weights_path(name))
         inp = keras.Input((spec.size, spec.size, 3), name='image')
-        x = _keras_preprocess(canonical_view_layers(inp) if pose else inp, spec.preprocess)
+        x = _keras_preprocess(view_layers(inp, pose, colour), spec.preprocess)
         app = getattr(keras.applications, name)
         kw = dict(include_top=False, weights=None, input_tensor=x, pooling='avg')
         if name.startswith('MobileNetV3'): kw['include_preprocessing'] = True

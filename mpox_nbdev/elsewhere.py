@@ -13,6 +13,7 @@ from tqdm.auto import tqdm
 
 from .augment import PERTURBATIONS
 from .backbones import STAGES
+from .pose import GREY_WORLD, canonical_colour
 from .core import TASKS, results_dir, task_targets
 from .features import extract_features
 from .curation import load_sources_manifest
@@ -45,6 +46,7 @@ class Recipe:
     copies: tuple = ()         # everyday changes whose copies of the training photos train the head too
     mirror_mean: bool = False  # answer with the mean over the photo and its mirror image: a mirrored photo gets the same answer
     backbone: str | None = None  # the frozen backbone (None: the shipped models')
+    colour: bool = False       # every photo in its grey-world colours before the backbone, inside the model (`06a_pose`): the camera's cast goes
 
     def columns(self, F: np.ndarray, pooled: int) -> np.ndarray:
         "What the head reads of the stage features `F` (which end with the `pooled` pooled features)."
@@ -64,7 +66,8 @@ RECIPES = (Recipe('every stage, sources weighed alike', balance=True),   # what 
            Recipe('every stage, all three', balance=True, copies=EVERYDAY, mirror_mean=True),
            Recipe('pooled features, all three', reads='pooled', balance=True, copies=EVERYDAY, mirror_mean=True),
            Recipe('EfficientNet-Lite1, every stage', backbone='EfficientNetLite1'),   # the backbone of the models shipped before
-           Recipe('EfficientNet-Lite2, every stage', backbone='EfficientNetLite2'))
+           Recipe('EfficientNet-Lite2, every stage', backbone='EfficientNetLite2'),
+           Recipe('every stage, sources weighed alike, grey world', balance=True, colour=True))
 SHIPPED_RECIPE = RECIPES[0]
 
 # %% ../nbs/15_elsewhere.ipynb #f6ba1e8d
@@ -79,11 +82,14 @@ def mirror_of(view: str) -> str:
     "The view holding the mirror images of `view`'s photos."
     return {'orig': 'mirror', 'mirror': 'orig'}.get(view, f'{view}+mirror')
 
-def photo_views(man: pd.DataFrame, backbone: str, changes=PERTURBATIONS, mirrored: bool = True, progress: bool = True) -> dict:
-    "{view: stage features of every photo of `man`}: 'orig', each of `changes` and (`mirrored`) their mirror images (`mirror_of`), from the features cache."
+def photo_views(man: pd.DataFrame, backbone: str, changes=PERTURBATIONS, mirrored: bool = True, progress: bool = True, colour: bool = False) -> dict:
+    """{view: stage features of every photo of `man`}: 'orig', each of `changes` and (`mirrored`) their mirror images (`mirror_of`), from the features cache;
+    with `colour`, each photo (changed at its own size, then resized) in its grey-world colours, as the model's first layer shows it (`canonical_colour`)."""
     flip = PERTURBATIONS['mirror']; todo = {'orig': None, **changes}
     todo.update({mirror_of(v): (lambda a, f=f: flip(np.asarray(f(a), np.uint8))) for v, f in list(todo.items()) if mirrored and mirror_of(v) not in todo})
-    return {v: extract_features(man, backbone, v if f is None else f'{v} at its own size', change=f, layer=STAGES, progress=progress) for v, f in todo.items()}
+    name = lambda v, f: (v if f is None else f'{v} at its own size') + (f', {GREY_WORLD}' if colour else '')
+    grey = (lambda a, row=None: canonical_colour(a)) if colour else None
+    return {v: extract_features(man, backbone, name(v, f), transform=grey, change=f, layer=STAGES, progress=progress) for v, f in todo.items()}
 
 # %% ../nbs/15_elsewhere.ipynb #1a02bd46
 def _split(y, groups, seed: int = 0, parts: int = 5) -> tuple[np.ndarray, np.ndarray]:
@@ -200,11 +206,11 @@ def write_elsewhere(recipes=(SHIPPED_RECIPE,), results=None, progress: bool = Tr
         if old is not None and r.name in set(old['summary'].recipe):
             for k in got: got[k].append(old[k][old[k].recipe == r.name])
             continue
-        bb = r.backbone or shipped
-        if bb not in views:   # one backbone's photos in memory at a time
-            views = {bb: photo_views(man, bb, mirrored=any(x.mirror_mean for x in recipes if (x.backbone or shipped) == bb), progress=progress)}
+        bb = r.backbone or shipped; seen = (bb, r.colour)
+        if seen not in views:   # one backbone's photos, as one colour rule shows them, in memory at a time
+            views = {seen: photo_views(man, bb, mirrored=any(x.mirror_mean for x in recipes if ((x.backbone or shipped), x.colour) == seen), progress=progress, colour=r.colour)}
         for t, c in cards.items():
-            for k, d in zip(got, leave_source_out(RunSpec(bb, t, c['augment']), r, man, views[bb], shipped_gate(t), progress)):
+            for k, d in zip(got, leave_source_out(RunSpec(bb, t, c['augment']), r, man, views[seen], shipped_gate(t), progress)):
                 got[k].append(d if k != 'answers' or r == SHIPPED_RECIPE else d.iloc[:0])
     got = {k: pd.concat(v, ignore_index=True) for k, v in got.items()}
     got['targets'] = pd.concat([targets_met(got['summary'].query('recipe == @n'), got['flips'].query('recipe == @n')).assign(recipe=n)

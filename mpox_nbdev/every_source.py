@@ -20,6 +20,7 @@ from .metrics import confidence_floor, decisions, fit_temperature, threshold_for
 from .mobile import INCONCLUSIVE_TARGET, calibration_photos, card_markdown, head_text, paper_card
 from .model import TFLiteClassifier, full_model, mirror_mean_model
 from .ood import gate_layer, gate_threshold
+from .pose import GREY_WORLD
 from .spec import RunSpec
 
 # %% auto #0
@@ -65,7 +66,7 @@ def every_source_model(spec: RunSpec, recipe: Recipe, man: pd.DataFrame, views: 
 
 def keras_model(spec: RunSpec, m: dict, views: dict):
     "The flat Keras model of `m` (`every_source_model`): photo -> probabilities and the gate's score against its reference photos."
-    model = full_model(spec.backbone, m['head'], gate=gate_layer(views['orig'][m['references']], m['gate'].k, m['pooled']))
+    model = full_model(spec.backbone, m['head'], gate=gate_layer(views['orig'][m['references']], m['gate'].k, m['pooled']), colour=m['recipe'].colour)
     return mirror_mean_model(model) if m['recipe'].mirror_mean else model
 
 # %% ../nbs/15a_every_source.ipynb #5d42f37b
@@ -79,7 +80,7 @@ def every_source_card(card: dict, spec: RunSpec, m: dict, judged: pd.DataFrame, 
     ood = {**card['ood'], 'threshold': m['gate_threshold'], 'references': len(m['references']), 'pass_elsewhere': rows['pooled']['gate_pass'],
            'score': f"1 - mean cosine similarity of the {m['gate'].k} nearest of {len(m['references'])} training photos (at most {GATE_CAP} of each class and "
                     "source), each read as every stage's pooled output beside the pooled features, square-rooted and scaled to unit length"}
-    new = {'recipe': m['recipe'].name, 'trained_on': man.groupby('source').size().to_dict(), 'elsewhere': rows,
+    new = {'recipe': m['recipe'].name, 'colour': GREY_WORLD if m['recipe'].colour else 'as taken', 'trained_on': man.groupby('source').size().to_dict(), 'elsewhere': rows,
            'training_data': f"Every eligible photo of {man.source.nunique()} public sources ({len(man):,} photos, `data/sources/manifest.csv`), OCSI's 260 among them; not MCSI",
            'head': head_text(spec, hp) + f"; {m['recipe'].name}", 'hyperparameters': hp, 'temperature': m['temperature'],
            'selection': SELECTION.format(tie=AUROC_TIE), 'size_mb': len(flat) / 1e6, 'latency_ms': time_tflite(flat, 1)['median_ms'],
@@ -103,7 +104,7 @@ def ship_every_source(tasks=TASKS, recipe: Recipe = SHIPPED_RECIPE, results=None
     res, md, man = Path(results or results_dir()), models_dir(), load_sources_manifest()
     cards = {t: paper_card(t, res) for t in TASKS}; a = pd.read_csv(res/FOLDERS[True]/'answers.csv').query('recipe == @recipe.name')
     (bb,) = {recipe.backbone or c['backbone'] for c in cards.values()}
-    views = photo_views(man, bb, changes={}, mirrored=recipe.mirror_mean, progress=progress); out = []
+    views = photo_views(man, bb, changes={}, mirrored=recipe.mirror_mean, progress=progress, colour=recipe.colour); out = []
     for t in tasks:
         spec, mine = RunSpec(bb, t, cards[t]['augment']), a[a.task == t].dropna(axis=1, how='all')   # the other task's classes are empty columns
         judged, _ = judged_elsewhere(mine, spec.classes); out.append(judged.assign(task=t, recipe=recipe.name))

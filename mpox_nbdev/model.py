@@ -18,15 +18,16 @@ from .finetune import FT_LAYER, finetuned_head, finetuned_weights
 __all__ = ['full_model', 'mirror_mean_model', 'TFLiteClassifier']
 
 # %% ../nbs/10a_model.ipynb #a72850e0
-def full_model(backbone_name: str, head, weights='imagenet', gate=None, pose: bool = False):
+def full_model(backbone_name: str, head, weights='imagenet', gate=None, pose: bool = False, colour: bool = False):
     """Backbone + head as one flat Keras Functional model: raw RGB (size x size x 3) -> class probabilities [, OOD score];
-    with `pose`, the photo is first put into its canonical view inside the model (`06a_pose`, the pose arms).
+    with `pose`, the photo is first put into its canonical view inside the model (`06a_pose`, the pose arms); with `colour`,
+    into its grey-world colours (the recipes that read the lesion's colours, not the camera's, `15_elsewhere`).
     A `probeft` head (it reads the activations entering the backbone's last convolution) joins the backbone there, beside
     the frozen convolution whose pooled features the gate keeps reading. A head that reads more than the pooled features
     (`probestages`) reads every stage's pooled output before them (`stage_model`); the gate reads the pooled features, or
     the stage features when it is a stage gate (`reads_stages`, `05a_ood`): computed once for both."""
     import keras
-    bb = backbone(backbone_name, weights, pose=pose)
+    bb = backbone(backbone_name, weights, pose=pose, colour=colour)
     x = feats = bb.output
     head_stages = len(head.input.shape) == 2 and head.input.shape[-1] != feats.shape[-1]
     stages = stage_model(bb).output if head_stages or getattr(gate, 'reads_stages', False) else None

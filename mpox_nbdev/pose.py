@@ -8,10 +8,10 @@ from __future__ import annotations
 import numpy as np
 
 # %% auto #0
-__all__ = ['POSES', 'POSE_DIRECTION', 'POSE_POOL', 'EXPOSURE_MEAN', 'EXPOSURE_GAIN', 'CANONICAL_VIEW', 'pose_transform',
-           'from_pose', 'block_ramp', 'brightness_moment', 'canonical_pose', 'to_canonical_pose', 'pose_kernels',
-           'canonical_pose_layer', 'canonical_exposure', 'canonical_exposure_layer', 'to_canonical_view',
-           'canonical_view_layers']
+__all__ = ['POSES', 'POSE_DIRECTION', 'POSE_POOL', 'EXPOSURE_MEAN', 'EXPOSURE_GAIN', 'GREY_WORLD', 'CANONICAL_VIEW',
+           'pose_transform', 'from_pose', 'block_ramp', 'brightness_moment', 'canonical_pose', 'to_canonical_pose',
+           'pose_kernels', 'canonical_pose_layer', 'canonical_exposure', 'canonical_exposure_layer', 'canonical_colour',
+           'canonical_colour_layer', 'to_canonical_view', 'canonical_view_layers', 'view_layers']
 
 # %% ../nbs/06a_pose.ipynb #c0a50006
 POSES = 8
@@ -97,6 +97,25 @@ def canonical_exposure_layer(name: str = 'canonical_exposure'):
             return keras.ops.clip(x * gain, 0.0, 255.0)
     return CanonicalExposure(name=name)
 
+# %% ../nbs/06a_pose.ipynb #df02c667
+GREY_WORLD = 'grey world'   # the feature cache's and the model card's name for photos in their grey-world colours
+
+def canonical_colour(x: np.ndarray) -> np.ndarray:
+    "H×W×3 image `x` (0–255) with every channel scaled to the image's mean grey (grey world; gain at most `EXPOSURE_GAIN`), clipped to 0–255, as float32."
+    y = np.asarray(x, np.float32); m = y.reshape(-1, 3).mean(0)
+    return np.clip(y * np.minimum(np.float32(m.mean()) / np.maximum(m, 1.0), EXPOSURE_GAIN).astype(np.float32), 0, 255)
+
+# %% ../nbs/06a_pose.ipynb #2343c762
+def canonical_colour_layer(name: str = 'canonical_colour'):
+    "A Keras layer: a batch of RGB images (0–255) -> each scaled as `canonical_colour` scales it."
+    import keras
+    class CanonicalColour(keras.layers.Layer):
+        def call(self, x):
+            m = keras.ops.mean(x, axis=(1, 2), keepdims=True)
+            gain = keras.ops.minimum(keras.ops.mean(m, axis=3, keepdims=True) / keras.ops.maximum(m, 1.0), EXPOSURE_GAIN)
+            return keras.ops.clip(x * gain, 0.0, 255.0)
+    return CanonicalColour(name=name)
+
 # %% ../nbs/06a_pose.ipynb #9136cb12
 CANONICAL_VIEW = 'canonical-view'   # the feature cache's name for photos in their canonical view
 
@@ -107,3 +126,9 @@ def to_canonical_view(x: np.ndarray) -> np.ndarray:
 def canonical_view_layers(x):
     "The same in the graph, on Keras tensor `x`: `canonical_pose_layer`, then `canonical_exposure_layer`."
     return canonical_exposure_layer()(canonical_pose_layer()(x))
+
+# %% ../nbs/06a_pose.ipynb #4e6ad596
+def view_layers(x, pose: bool = False, colour: bool = False):
+    "Keras tensor `x` (RGB, 0–255) as the backbone sees it: in its canonical view with `pose`, then in grey-world colours with `colour`."
+    x = canonical_view_layers(x) if pose else x
+    return canonical_colour_layer()(x) if colour else x

@@ -18,6 +18,7 @@ from .gradcam import gradcam, gradcam_overlay
 from .images import load_image
 from .metrics import decisions, gate_rejects, verdict
 from .model import TFLiteClassifier, full_model
+from .pose import GREY_WORLD
 
 # %% auto #0
 __all__ = ['SCAN_EXTS', 'OVERLAY_SUFFIXES', 'default_model', 'model_card', 'find_images', 'check_output', 'image_warnings',
@@ -187,7 +188,8 @@ def explain_photo(image, out, task: str = 'multiclass', model=None) -> dict:
                          "the heatmap explains a class that does not apply")
     with quiet_native_logs():  # TensorFlow's start-up notices; errors still arrive as exceptions
         import keras
-        model = full_model(card['backbone'], keras.models.load_model(head), pose=card.get('view') == 'canonical')   # what the model's backbone sees (the card says; older cards: the photo)
+        model = full_model(card['backbone'], keras.models.load_model(head), pose=card.get('view') == 'canonical',   # what the model's backbone sees
+                           colour=card.get('colour') == GREY_WORLD)                                           # (the card says; older cards: the photo)
     cam, probs = gradcam(model, img)
     cls = card['classes']; k = int(np.argmax(probs))
     caption = f"{cls[k]} {probs[k]:.2f} | " + ' '.join(f'{c} {p:.2f}' for c, p in zip(cls, probs))
