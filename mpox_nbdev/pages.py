@@ -133,9 +133,8 @@ def elsewhere_recipes(results=None) -> list:
                      f"{AUROC_TIE:g} of it the best calibrated. " + (f"**{best}** has the best AUROC ({t.auroc[best]:.3f}). " if best == top else
                      f"**{top}** has the best AUROC ({t.auroc[top]:.3f}); **{best}** is {t.auroc[top] - t.auroc[best]:.3f} behind, within the tie, and "
                      f"better calibrated (ECE {t.ece[best]:.3f} against {t.ece[top]:.3f}), so it ships. ") +
-                     f"The {len(out)} recipes that do not fit run the backbone twice a photo (the mirror mean) or use a larger backbone; none of them " +
-                     (f"is more than {d:.3f} better" if (d := t.auroc[out].max() - t.auroc[best]) >= 5e-4 else "is better by as much as 0.001") +
-                     ". No recipe comes near the AUROC target of 0.95.")]
+                     f"The {len(out)} recipes that do not fit run the backbone twice a photo (the mirror mean) or use a larger backbone; none of them "
+                     f"is more than {max(0, t.auroc[out].max() - t.auroc[best]):.3f} better. No recipe comes near the AUROC target of 0.95.")]
 
 # %% ../nbs/21a_pages.ipynb #ccde4e30
 MEASURE_WORDS = {'auroc': 'AUROC', 'ece': 'calibration error', 'gate_pass': 'share the gate passes', 'sensitivity': 'sensitivity',
