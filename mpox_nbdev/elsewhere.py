@@ -66,8 +66,7 @@ RECIPES = (Recipe('every stage, sources weighed alike', balance=True),   # what 
            Recipe('every stage, all three', balance=True, copies=EVERYDAY, mirror_mean=True),
            Recipe('pooled features, all three', reads='pooled', balance=True, copies=EVERYDAY, mirror_mean=True),
            Recipe('EfficientNet-Lite1, every stage', backbone='EfficientNetLite1'),   # the backbone of the models shipped before
-           Recipe('EfficientNet-Lite2, every stage', backbone='EfficientNetLite2'),
-           Recipe('every stage, sources weighed alike, grey world', balance=True, colour=True))
+           Recipe('EfficientNet-Lite2, every stage', backbone='EfficientNetLite2'))
 SHIPPED_RECIPE = RECIPES[0]
 
 # %% ../nbs/15_elsewhere.ipynb #f6ba1e8d
@@ -196,7 +195,8 @@ def choose_recipe(summary: pd.DataFrame, fits=lambda name: True) -> str:
 FOLDERS = {True: 'elsewhere', False: 'ablations/elsewhere'}   # the shipped recipe's results, and the other recipes' (an ablation each)
 
 def write_elsewhere(recipes=(SHIPPED_RECIPE,), results=None, progress: bool = True, keep: bool = False, folder: str = FOLDERS[True]) -> pd.DataFrame:
-    """Leave-source-out results of each of `recipes` with the shipped models' gate, to results/`folder`/; returns the targets table.
+    """Leave-source-out results of each of `recipes` with the shipped models' gate, to results/`folder`/ (every held-out photo's answer
+    only in the shipped recipe's folder, `FOLDERS[True]`); returns the targets table.
     With `keep`, a recipe whose rows the files already hold is read back, not run again (the runs are seeded: the same rows)."""
     cards = {t: model_card(default_model(t)) for t in TASKS}; (shipped,) = {c['backbone'] for c in cards.values()}
     man, out = load_sources_manifest(), Path(results or results_dir())/folder; out.mkdir(parents=True, exist_ok=True)
@@ -211,7 +211,7 @@ def write_elsewhere(recipes=(SHIPPED_RECIPE,), results=None, progress: bool = Tr
             views = {seen: photo_views(man, bb, mirrored=any(x.mirror_mean for x in recipes if ((x.backbone or shipped), x.colour) == seen), progress=progress, colour=r.colour)}
         for t, c in cards.items():
             for k, d in zip(got, leave_source_out(RunSpec(bb, t, c['augment']), r, man, views[seen], shipped_gate(t), progress)):
-                got[k].append(d if k != 'answers' or r == SHIPPED_RECIPE else d.iloc[:0])
+                got[k].append(d if k != 'answers' or folder == FOLDERS[True] else d.iloc[:0])   # every answer of what ships (`15a_every_source` sets it on them)
     got = {k: pd.concat(v, ignore_index=True) for k, v in got.items()}
     got['targets'] = pd.concat([targets_met(got['summary'].query('recipe == @n'), got['flips'].query('recipe == @n')).assign(recipe=n)
                                 for n in got['summary'].recipe.unique()], ignore_index=True)

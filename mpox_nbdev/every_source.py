@@ -14,9 +14,9 @@ from .benchmark import time_tflite
 from .core import TASKS, data_root, models_dir, results_dir, task_targets
 from .curation import load_sources_manifest
 from .elsewhere import AUROC_TIE, FOLDERS, GATE_CAP, SHIPPED_RECIPE, Recipe, fit_without, photo_views, set_metrics, shipped_gate
-from .export import to_tflite
+from .export import manifest_photos, to_tflite
 from .images import load_array, parse_crop
-from .metrics import confidence_floor, decisions, fit_temperature, threshold_for_sensitivity, with_temperature
+from .metrics import confidence_floor, decisions, fit_temperature, gate_rejects, threshold_for_sensitivity, with_temperature
 from .mobile import INCONCLUSIVE_TARGET, calibration_photos, card_markdown, head_text, paper_card
 from .model import TFLiteClassifier, full_model, mirror_mean_model
 from .ood import gate_layer, gate_threshold
@@ -25,7 +25,7 @@ from .spec import RunSpec
 
 # %% auto #0
 __all__ = ['SELECTION', 'settings_from', 'decide', 'judged_elsewhere', 'tempered', 'every_source_model', 'keras_model',
-           'every_source_card', 'agrees', 'ship_every_source']
+           'every_source_card', 'agrees', 'answered_share', 'ship_every_source']
 
 # %% ../nbs/15a_every_source.ipynb #3d0ae908
 def settings_from(a: pd.DataFrame, n_classes: int) -> dict:
@@ -98,6 +98,13 @@ def agrees(model, flat: bytes, photos: np.ndarray, tol: float = 0.1) -> float:
     if diff > tol: raise ValueError(f'the converted model answers {diff:.3f} away from the Keras model (more than {tol})')
     return diff
 
+# %% ../nbs/15a_every_source.ipynb #2881841d
+def answered_share(flat, card: dict, photos: np.ndarray) -> float:
+    "Share of `photos` (n x size x size x 3) that the converted model `flat` answers with `card` as `mpox predict` does: past the gate, outside the inconclusive band."
+    P, S = TFLiteClassifier(flat).predict_with_score(photos)
+    conf = P[np.arange(len(P)), decisions(P, card.get('threshold'))]
+    return float((~gate_rejects(S, card['ood_threshold']) & (conf >= card['inconclusive_below'])).mean())
+
 # %% ../nbs/15a_every_source.ipynb #7aa793b9
 def ship_every_source(tasks=TASKS, recipe: Recipe = SHIPPED_RECIPE, results=None, progress: bool = True) -> pd.DataFrame:
     "Train, set, convert and write the shipped model of each of `tasks` (models/<task>.*, models/README.md); the judged numbers to results/elsewhere/shipped.csv."
@@ -113,6 +120,8 @@ def ship_every_source(tasks=TASKS, recipe: Recipe = SHIPPED_RECIPE, results=None
         flat = to_tflite(model, cards[t]['variant'], calib); agrees(model, flat, calib[:16])
         (md/f'{t}.tflite').write_bytes(flat); m['head'].save(md/f'{t}.head.keras')
         cards[t] = every_source_card(cards[t], spec, m, judged, man, flat)
+        if t == tasks[0]: photos = manifest_photos(man, model.input.shape[1])   # one backbone, one input size: read once
+        cards[t]['inconclusive']['answered_training_photos'] = answered_share(flat, cards[t], photos)
         (md/f'{t}.json').write_text(json.dumps(cards[t], indent=1, default=float) + '\n')
     (md/'README.md').write_text(card_markdown(list(cards.values())))
     d = pd.concat(out, ignore_index=True); d = d[['task', 'recipe', *d.columns.drop(['task', 'recipe'])]]

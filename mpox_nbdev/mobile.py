@@ -264,7 +264,8 @@ def card_answers(c: dict) -> list[str]:
         lines += [f"- inconclusive: when the decided class has probability below {c['inconclusive_below']:.3f} (chosen on held-out "
                   f"predictions so that the other answers are right ≥ {100 * v['target_accuracy']:.0f} % of the time); on "
                   f"{where} {100 * v['inconclusive_share']:.1f} % of photos are inconclusive, accuracy on the rest "
-                  f"{v['accuracy_screened']:.3f} (all photos: {v['accuracy_all']:.3f})"]
+                  f"{v['accuracy_screened']:.3f} (all photos: {v['accuracy_all']:.3f})" +
+                  (f"; the file itself answers {100 * v['answered_training_photos']:.1f} % of the photos it was trained on" if 'answered_training_photos' in v else '')]
     if 'ensemble' in c:
         e = c['ensemble']
         lines += [f"- an ensemble of {', '.join(e['backbones'])} ({e['arm']}, mean probability) would reach {e['accuracy']:.3f} "

@@ -179,15 +179,17 @@ def screen_in_browser(chrome: Chromium, page: str, image: str, task: str, timing
 # %% ../nbs/12c_web.ipynb #c0de0011
 def screen_photos(folder, n: int = 5, answered: str | None = None) -> list[Path]:
     """Write `n` OCSI crops as PNG into `folder` (one per class first, then mpox photos); return their paths. With `answered` (a
-    task), the last is the first mpox crop that task's shipped model answers, past the gate and the inconclusive band: models
-    set on photos from elsewhere leave most photos inconclusive, and the page's tests need every kind of answer."""
+    task), the last is the first crop (mpox crops first, then the other classes') that task's shipped model answers, past the gate
+    and the inconclusive band: models set on photos from elsewhere leave most photos inconclusive, and the page's tests need
+    every kind of answer."""
     man = load_manifest().sort_values('file')
     firsts = man.groupby('label').head(1); rest = man[(man.label == 'Mpox') & ~man.index.isin(firsts.index)]
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     write = lambda r, name: load_image(data_root()/r.file, parse_crop(r.crop)).save(f := folder/name) or f
     rows = list(firsts.itertuples()) + list(rest.itertuples()); k = n - bool(answered)
     out = [write(r, f'{i:02d}_{r.label}.png') for i, r in enumerate(rows[:k])]
-    if answered: out.append(_answered_photo(folder, rows[k:], answered, write, k))
+    others = man[(man.label != 'Mpox') & ~man.index.isin(firsts.index)]
+    if answered: out.append(_answered_photo(folder, rows[k:] + list(others.itertuples()), answered, write, k))
     return out
 
 def _answered_photo(folder: Path, rows, task: str, write, i: int) -> Path:
@@ -197,8 +199,8 @@ def _answered_photo(folder: Path, rows, task: str, write, i: int) -> Path:
         cands = [write(r, f'{Path(d).name}/{j:03d}_{r.label}.png') for j, r in enumerate(rows)]
         st = screen(cands, task, progress=False)[0].set_index('file').status
         hit = next((f for f in cands if st.get(str(f)) == 'screened'), None)
-        if hit is None: raise MpoxError(f'{folder}: the shipped {task} model answers none of {len(cands)} OCSI mpox crops (all inconclusive or rejected)')
-        return Path(shutil.move(hit, folder/f'{i:02d}_Mpox_answered.png'))
+        if hit is None: raise MpoxError(f'{folder}: the shipped {task} model answers none of {len(cands)} OCSI crops (all inconclusive or rejected)')
+        return Path(shutil.move(hit, folder/f"{i:02d}_{hit.stem.split('_', 1)[1]}_answered.png"))
 
 def browser_answers(html, files, task: str, timing_runs: int = 0):
     "The page's answer for each of `files` (inside the built book `html`), one row each: file, prediction, status, ood_score, p_<class>, ms, first_ms, transfer_bytes, other_hosts."
