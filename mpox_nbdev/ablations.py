@@ -106,13 +106,13 @@ def _unseen(j):
     c, s = (pd.DataFrame(j[k]).groupby('task').flip_rate.mean() for k in ('candidate', 'shipped'))
     return '; '.join(f"{t}: mean flips {_pct(s[t])} shipped, {_pct(c[t])} with {j['arm']}" for t in s.index)
 
-def _grey_world(a, b):
-    "What ships (`a`) to the grey-world models (`b`): leave-source-out, each model at its own operating point; then built and set as shipped."
+def _as_shipped(a, b):
+    "What ships (`a`) to a prototype's models (`b`): leave-source-out, each model at its own operating point; then built and set as shipped."
     f = lambda k, pct=False: f"{_pct(a[k])} to {_pct(b[k])}" if pct else f"{a[k]:.3f} to {b[k]:.3f}"
     return (f"leave-source-out binary AUROC {f('auroc')}, sensitivity {f('sensitivity')}, specificity {f('specificity')}, ECE {f('ece')}, "
             f"web acne called not mpox {f('web_acne_not_mpox')}, multiclass accuracy {f('multiclass_accuracy')}; built and set as shipped: "
-            f"far pictures rejected {f('far_rejected', True)}, faces {f('faces_rejected', True)}, source photos the binary file answers "
-            f"{_pct(a['source_photos_answered']['binary'])} to {_pct(b['source_photos_answered']['binary'])}")
+            f"far pictures rejected {f('far_rejected', True)}, faces {f('faces_rejected', True)}, source photos the files answer " +
+            ', '.join(f"{t} {_pct(a['source_photos_answered'][t])} to {_pct(b['source_photos_answered'][t])}" for t in a['source_photos_answered']))
 
 # %% ../nbs/09c_ablations.ipynb #4c4e6ab9
 @dataclass(frozen=True)
@@ -156,7 +156,9 @@ TRIED = (
               f"{k.split(', ', 1)[1]} {r['auroc']:.3f}, {j['runs'][k.replace('binary', 'multiclass', 1)]['accuracy']:.3f}"
               for k, r in j['runs'].items() if k.startswith('binary')) + f" ({j['recipe']}, {j['photos']:,} photos; photo split, as they are: what ships)"),
     Tried('grey world', "Does putting each photo's colours to grey world first (inside the model) make the shipped models better on photos from elsewhere?",
-          ('grey_world.json',), lambda j: _grey_world(j['shipped'], j['grey_world'])),
+          ('grey_world.json',), lambda j: _as_shipped(j['shipped'], j['grey_world'])),
+    Tried('one C', "With one C for every head of the recipe, do the held-out models and the shipped file share a scale, so that the file reaches "
+          'its inconclusive band?', ('one_c.json',), lambda j: f"C {j['C']:g} for every head: " + _as_shipped(j['shipped'], j['one_c'])),
 )
 
 # %% ../nbs/09c_ablations.ipynb #497970d9

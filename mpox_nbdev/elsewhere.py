@@ -21,7 +21,7 @@ from .metrics import confidence_floor, decisions, expected_calibration_error, th
 from .phone import fits_phone, phone_budget
 from .ood import GATE_PASS_RATE, KNNGate, gate_threshold, leave_group_out_scores, stage_blocks
 from .predict import default_model, model_card
-from .probe import probe_search
+from .probe import PROBE_C, probe_search
 from .spec import RunSpec
 
 # %% auto #0
@@ -47,6 +47,7 @@ class Recipe:
     mirror_mean: bool = False  # answer with the mean over the photo and its mirror image: a mirrored photo gets the same answer
     backbone: str | None = None  # the frozen backbone (None: the shipped models')
     colour: bool = False       # every photo in its grey-world colours before the backbone, inside the model (`06a_pose`): the camera's cast goes
+    C: float | None = None     # the head's inverse L2 strength, fixed for every model of the recipe (None: each chooses among `PROBE_C` on its validation photos)
 
     def columns(self, F: np.ndarray, pooled: int) -> np.ndarray:
         "What the head reads of the stage features `F` (which end with the `pooled` pooled features)."
@@ -116,7 +117,8 @@ def fit_without(recipe: Recipe, views: dict, train, y, man: pd.DataFrame, gate: 
     X = lambda v, r: recipe.columns(views[v][r], gate['pooled'])
     head, best, _, (s, ys) = probe_search((X('orig', fit), y[fit]), (X('orig', val), y[val]), n_classes, seed,
                                           train_views=[X(c, fit) for c in recipe.copies], val_views=[X('mirror', val)] if recipe.mirror_mean else (),
-                                          weight=row_weights(man.label.to_numpy()[fit], man.source.to_numpy()[fit]) if recipe.balance else None)
+                                          weight=row_weights(man.label.to_numpy()[fit], man.source.to_numpy()[fit]) if recipe.balance else None,
+                                          Cs=PROBE_C if recipe.C is None else (recipe.C,))
     thr = threshold_for_sensitivity(s[:, 0], ys == 0) if n_classes == 2 else None
     ref = gate_rows(man, rows, seed=seed); G, scores = views['orig'][ref], lambda f: stage_blocks(f, gate['pooled'])
     return {'recipe': recipe, 'head': head, 'settings': best, 'threshold': thr, 'floor': confidence_floor(s, ys, thr), 'pooled': gate['pooled'],

@@ -41,11 +41,11 @@ def _fit(X, y, C, cw, seed, weight=None, scale=None):
         return sc, LogisticRegression(C=C, class_weight=cw, max_iter=5000, random_state=seed).fit(sc.transform(X), y, sample_weight=weight)
 
 def probe_search(train, val, n_classes: int, seed: int = 0, inner_groups=None, inner: int = 4, train_views=(), val_views=(),
-                 view_weight: float = 1.0, weight=None):
+                 view_weight: float = 1.0, weight=None, Cs=PROBE_C):
     """Choose C and class weighting (see above); return (Keras head, best settings, one row per candidate, (scores, labels) for the operating point).
     `train_views`: changed copies of the training rows that train the probe too (`probeaug`); with `view_weight` other than 1, each
     copy weighs that much of a row and the standardisation is the rows' alone (`probestagesaug`). `weight`: one weight per training
-    row (its copies weigh as it does), e.g. to weigh every class × source alike.
+    row (its copies weigh as it does), e.g. to weigh every class × source alike. `Cs`: the C values to choose among (one: fixed).
     `val_views`: changed copies of the validation rows; a candidate is then judged by the mean of its answers for a row and its
     copies, as an arm that answers so is (`probestagesflip`: the photo and its mirror image)."""
     from sklearn.metrics import log_loss
@@ -66,7 +66,7 @@ def probe_search(train, val, n_classes: int, seed: int = 0, inner_groups=None, i
         splits = list(StratifiedGroupKFold(inner, shuffle=True, random_state=seed).split(X, y, np.asarray(inner_groups)))
     trials, scored = [], []
     for cw in PROBE_WEIGHTS:
-        for C in PROBE_C:
+        for C in Cs:
             t0 = time.time()
             if inner_groups is None:
                 sc, m = _fit(Xtr, ytr, C, cw, seed, **fit_kw); p, yy = np.mean([m.predict_proba(sc.transform(v)) for v in (Xva, *val_views)], 0), yva
