@@ -10,13 +10,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .backbones import BACKBONES
 from .benchmark import time_tflite
 from .core import TASKS, data_root, models_dir, results_dir, task_targets
 from .curation import load_sources_manifest
 from .elsewhere import AUROC_TIE, FOLDERS, GATE_CAP, SHIPPED_RECIPE, Recipe, fit_without, photo_views, set_metrics, shipped_gate
 from .export import manifest_photos, to_tflite
 from .images import load_array, parse_crop
-from .metrics import confidence_floor, decisions, fit_temperature, gate_rejects, threshold_for_sensitivity, with_temperature
+from .metrics import confidence_floor, decisions, fit_temperature, threshold_for_sensitivity, verdict, with_temperature
 from .mobile import INCONCLUSIVE_TARGET, calibration_photos, card_markdown, head_text, paper_card
 from .model import TFLiteClassifier, full_model, mirror_mean_model
 from .ood import gate_layer, gate_threshold
@@ -103,7 +104,7 @@ def answered_share(flat, card: dict, photos: np.ndarray) -> float:
     "Share of `photos` (n x size x size x 3) that the converted model `flat` answers with `card` as `mpox predict` does: past the gate, outside the inconclusive band."
     P, S = TFLiteClassifier(flat).predict_with_score(photos)
     conf = P[np.arange(len(P)), decisions(P, card.get('threshold'))]
-    return float((~gate_rejects(S, card['ood_threshold']) & (conf >= card['inconclusive_below'])).mean())
+    return float(np.mean([verdict(c, s, card) == 'screened' for c, s in zip(conf, [None] * len(P) if S is None else S)]))   # the CLI's own rule
 
 # %% ../nbs/15a_every_source.ipynb #7aa793b9
 def ship_every_source(tasks=TASKS, recipe: Recipe = SHIPPED_RECIPE, results=None, progress: bool = True) -> pd.DataFrame:
@@ -112,15 +113,15 @@ def ship_every_source(tasks=TASKS, recipe: Recipe = SHIPPED_RECIPE, results=None
     cards = {t: paper_card(t, res) for t in TASKS}; a = pd.read_csv(res/FOLDERS[True]/'answers.csv').query('recipe == @recipe.name')
     (bb,) = {recipe.backbone or c['backbone'] for c in cards.values()}
     views = photo_views(man, bb, changes={}, mirrored=recipe.mirror_mean, progress=progress, colour=recipe.colour); out = []
+    size = BACKBONES[bb].size; photos, calib = manifest_photos(man, size), calibration_photos(man, size)   # read once for both tasks
     for t in tasks:
         spec, mine = RunSpec(bb, t, cards[t]['augment']), a[a.task == t].dropna(axis=1, how='all')   # the other task's classes are empty columns
         judged, _ = judged_elsewhere(mine, spec.classes); out.append(judged.assign(task=t, recipe=recipe.name))
         m = every_source_model(spec, recipe, man, views, settings_from(mine, len(spec.classes)))
-        model = keras_model(spec, m, views); calib = calibration_photos(man, model.input.shape[1])
+        model = keras_model(spec, m, views)
         flat = to_tflite(model, cards[t]['variant'], calib); agrees(model, flat, calib[:16])
         (md/f'{t}.tflite').write_bytes(flat); m['head'].save(md/f'{t}.head.keras')
         cards[t] = every_source_card(cards[t], spec, m, judged, man, flat)
-        if t == tasks[0]: photos = manifest_photos(man, model.input.shape[1])   # one backbone, one input size: read once
         cards[t]['inconclusive']['answered_training_photos'] = answered_share(flat, cards[t], photos)
         (md/f'{t}.json').write_text(json.dumps(cards[t], indent=1, default=float) + '\n')
     (md/'README.md').write_text(card_markdown(list(cards.values())))
