@@ -153,7 +153,7 @@ def explain(image: Param('one image file', Path, opt=False),
     "Write the photo and its Grad-CAM heatmap side by side (where in the photo the model looked), captioned with the prediction."
     r = explain_photo(image, out, task, model)
     for w in r['warnings']: print(f'warning: {printable(w)}', file=sys.stderr)
-    print(f"{printable(image)}: {r['class']} ({r['probability']:.3f}); Grad-CAM overlay written to {printable(out)}"); return 0
+    print(f"{r['answer']}; Grad-CAM overlay of {r['class']} written to {printable(out)}"); return 0   # the line `mpox predict` prints
 
 # %% ../nbs/20_cli.ipynb #3e00841b
 COMMANDS = {'predict': predict, 'explain': explain, 'verify': verify, 'fetch': fetch, 'curate': curate, 'reproduce': reproduce, 'adopt': adopt}

@@ -17,8 +17,8 @@ from .curation import load_sources_manifest
 from .elsewhere import AUROC_TIE, FOLDERS, GATE_CAP, SHIPPED_RECIPE, Recipe, fit_without, photo_views, set_metrics, shipped_gate
 from .export import manifest_photos, to_tflite
 from .images import load_array, parse_crop
-from .metrics import confidence_floor, decisions, fit_temperature, threshold_for_sensitivity, verdict, with_temperature
-from .mobile import INCONCLUSIVE_TARGET, calibration_photos, card_markdown, head_text, paper_card
+from .metrics import answered_above, answers_nothing, confidence_floor, decisions, fit_temperature, threshold_for_sensitivity, verdict, with_temperature
+from .mobile import BAND_LEVEL, INCONCLUSIVE_TARGET, calibration_photos, card_markdown, head_text, paper_card
 from .model import TFLiteClassifier, full_model, mirror_mean_model
 from .ood import gate_layer, gate_threshold
 from .pose import GREY_WORLD
@@ -33,7 +33,9 @@ def settings_from(a: pd.DataFrame, n_classes: int) -> dict:
     "Temperature, operating point (two classes), inconclusive floor and gate threshold set on answers `a` (p_0.., label, gate_score)."
     P, y = a.filter(like='p_').to_numpy(), a.label.to_numpy(); t = fit_temperature(P, y); P = with_temperature(P, t)
     thr = threshold_for_sensitivity(P[:, 0], y == 0) if n_classes == 2 else None
-    return {'temperature': t, 'threshold': thr, 'floor': confidence_floor(P, y, thr, INCONCLUSIVE_TARGET), 'gate_threshold': gate_threshold(a.gate_score)}
+    best = answered_above(P, y, thr, BAND_LEVEL).sort_values('lower').iloc[-1]   # the strongest promise any floor makes
+    return {'temperature': t, 'threshold': thr, 'floor': confidence_floor(P, y, thr, INCONCLUSIVE_TARGET, BAND_LEVEL), 'gate_threshold': gate_threshold(a.gate_score),
+            'promise': {'floor': float(best.floor), 'answers': int(best.answers), 'right': int(best.right), 'at_least': float(best.lower)}}
 
 # %% ../nbs/15a_every_source.ipynb #86d8e68c
 def decide(a: pd.DataFrame, s: dict) -> pd.DataFrame:
@@ -63,7 +65,7 @@ def every_source_model(spec: RunSpec, recipe: Recipe, man: pd.DataFrame, views: 
     "`recipe`'s model of `spec.task` trained on every photo of `man` (`views`: their features), answering with `settings` (`settings_from`)."
     m = fit_without(recipe, views, np.ones(len(man), bool), task_targets(man.label, spec.task), man, shipped_gate(spec.task), len(spec.classes), spec.seed)
     return {**m, 'head': tempered(m['head'], settings['temperature']), 'temperature': m['settings']['temperature'] * settings['temperature'],
-            'threshold': settings['threshold'], 'floor': settings['floor'], 'gate_threshold': settings['gate_threshold']}
+            'threshold': settings['threshold'], 'floor': settings['floor'], 'gate_threshold': settings['gate_threshold'], 'promise': settings.get('promise')}
 
 def keras_model(spec: RunSpec, m: dict, views: dict):
     "The flat Keras model of `m` (`every_source_model`): photo -> probabilities and the gate's score against its reference photos."
@@ -86,8 +88,10 @@ def every_source_card(card: dict, spec: RunSpec, m: dict, judged: pd.DataFrame, 
            'head': head_text(spec, hp) + f"; {m['recipe'].name}", 'hyperparameters': hp, 'temperature': m['temperature'],
            'selection': SELECTION.format(tie=AUROC_TIE), 'size_mb': len(flat) / 1e6, 'latency_ms': time_tflite(flat, 1)['median_ms'],
            'inconclusive_below': m['floor'], 'ood_threshold': m['gate_threshold'], 'ood': ood,
-           'inconclusive': {'target_accuracy': INCONCLUSIVE_TARGET, 'inconclusive_share': 1 - rows['pooled']['screened'] / rows['pooled']['gate_pass'],
-                            'accuracy_screened': rows['pooled']['accuracy_screened'], 'accuracy_all': rows['pooled']['accuracy']}}
+           'inconclusive': {'target_accuracy': INCONCLUSIVE_TARGET, 'level': BAND_LEVEL, 'answers_nothing': answers_nothing(m['floor']), 'best_promise': m['promise'],
+                            'inconclusive_share': 1 - rows['pooled']['screened'] / rows['pooled']['gate_pass'],
+                            **({'accuracy_screened': rows['pooled']['accuracy_screened']} if 'accuracy_screened' in rows['pooled'] else {}),
+                            'accuracy_all': rows['pooled']['accuracy']}}
     if m['threshold'] is not None: new['threshold'] = m['threshold']
     return {k: v for k, v in {**card, **new}.items() if k != 'validation_accuracy'}
 

@@ -10,9 +10,10 @@ import pandas as pd
 from .core import task_classes
 
 # %% auto #0
-__all__ = ['SENSITIVITY_TARGET', 'confusion', 'classification_metrics', 'threshold_for_sensitivity', 'operating_point',
-           'decisions', 'confidence_floor', 'verdict_rates', 'prediction_arrays', 'gate_rejects', 'verdict',
-           'calibration_bins', 'expected_calibration_error', 'ece_interval', 'with_temperature', 'fit_temperature']
+__all__ = ['SENSITIVITY_TARGET', 'NO_ANSWER', 'confusion', 'classification_metrics', 'threshold_for_sensitivity',
+           'operating_point', 'decisions', 'answered_above', 'confidence_floor', 'answers_nothing', 'verdict_rates',
+           'prediction_arrays', 'gate_rejects', 'verdict', 'calibration_bins', 'expected_calibration_error',
+           'ece_interval', 'with_temperature', 'fit_temperature']
 
 # %% ../nbs/08_metrics.ipynb #95841c30
 def confusion(y_true, y_pred, task: str) -> pd.DataFrame:
@@ -58,13 +59,31 @@ def decisions(probs, threshold: float | None = None) -> np.ndarray:
     return p.argmax(1)
 
 # %% ../nbs/08_metrics.ipynb #f7dda6ef
-def confidence_floor(probs, labels, threshold: float | None = None, target: float = 0.95) -> float:
-    "Lowest confidence (p of the decided class) at or above which the decisions are right for at least `target` of the rows."
+NO_ANSWER = 1.01   # a floor above every probability: the model leaves every photo inconclusive
+
+def answered_above(probs, labels, threshold: float | None = None, level: float = .95) -> pd.DataFrame:
+    """Per candidate floor (0 and every confidence reached, lowest first): the answers at or above it, how many are right,
+    their share, and `lower`, the one-sided `level` Clopper-Pearson bound below that share (what those answers promise)."""
+    from scipy.stats import beta
     p, y = np.asarray(probs, float), np.asarray(labels)
-    d = decisions(p, threshold); conf = p[np.arange(len(p)), d]; ok = d == y
-    for f in np.unique(np.r_[0., conf]):
-        if ok[conf >= f].mean() >= target: return float(f)
-    return float(conf.max())
+    d = decisions(p, threshold); conf = p[np.arange(len(p)), d]; f = np.unique(np.r_[0., conf])
+    o = np.argsort(conf); right = np.r_[np.cumsum((d == y)[o][::-1])[::-1], 0]
+    at = np.searchsorted(conf[o], f); n, k = len(p) - at, right[at]
+    return pd.DataFrame({'floor': f, 'answers': n, 'right': k, 'share': k / n,
+                         'lower': np.where(k > 0, beta.ppf(1 - level, np.maximum(k, 1), n - k + 1), 0.)})
+
+# %% ../nbs/08_metrics.ipynb #37207020
+def confidence_floor(probs, labels, threshold: float | None = None, target: float = 0.95, level: float | None = None) -> float:
+    """Lowest confidence (p of the decided class) at or above which the decisions are right for at least `target` of the rows
+    (`answered_above`). With `level`, what they promise must reach `target`: their `level` lower bound, not their share; where no
+    confidence has that support, `NO_ANSWER`. Without it, where none reaches `target`, the highest confidence."""
+    a = answered_above(probs, labels, threshold, level or .95); ok = a[(a.lower if level else a.share) >= target]
+    return float(ok.floor.min()) if len(ok) else NO_ANSWER if level else float(a.floor.max())
+
+# %% ../nbs/08_metrics.ipynb #2d325683
+def answers_nothing(floor: float | None) -> bool:
+    "Whether the confidence `floor` (a card's `inconclusive_below`) lies beyond every probability: every answer inconclusive."
+    return floor is not None and floor > 1
 
 # %% ../nbs/08_metrics.ipynb #d6cd1936
 def verdict_rates(probs, labels, floor: float, threshold: float | None = None) -> dict:

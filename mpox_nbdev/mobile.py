@@ -22,7 +22,7 @@ from .model import TFLiteClassifier, full_model
 from .export import VARIANTS, manifest_photos, summarise_quantization, to_tflite, train_default_model
 from .folds import load_manifest
 from .images import load_array, load_image, parse_crop
-from .metrics import SENSITIVITY_TARGET, confidence_floor, decisions, gate_rejects, prediction_arrays, threshold_for_sensitivity, verdict_rates
+from .metrics import SENSITIVITY_TARGET, answers_nothing, confidence_floor, decisions, gate_rejects, prediction_arrays, threshold_for_sensitivity, verdict_rates
 from .ood import GATE_PASS_RATE, chosen_gate, evaluation_pictures, far_ood_pictures, gate_layer
 from .phone import LATENCY_MARGIN, PHONE_LIMITS, backbone_budgets, budget_decision, int8_trial, latency_rows, phone_budget, write_tables
 from .robustness import robustness_table, summarise_robustness
@@ -31,12 +31,12 @@ from .spec import ENSEMBLES, RunSpec
 from .stats import calibration_table, load_folds, ranked_runs
 
 # %% auto #0
-__all__ = ['NOT_SHIPPED', 'STEADY_PTS', 'PAPER_CARD', 'INCONCLUSIVE_TARGET', 'CARD_INTRO', 'OCSI_TRAINING', 'CARD_LIMITS',
-           'shipping_candidates', 'first_int8_run', 'steadier_runs', 'mean_flip_rate', 'steadier_choice', 'paper_card',
-           'choose_run', 'ensemble_summary', 'gate_calibration_pictures', 'calibration_photos', 'shippable_model',
-           'head_text', 'selection_text', 'answer_fields', 'model_card', 'card_elsewhere', 'card_facts', 'card_answers',
-           'card_markdown', 'ship', 'build_mobile_results', 'unseen_photos', 'shipped_model', 'write_shipped_gate',
-           'write_unseen_robustness']
+__all__ = ['NOT_SHIPPED', 'STEADY_PTS', 'PAPER_CARD', 'INCONCLUSIVE_TARGET', 'BAND_LEVEL', 'CARD_INTRO', 'OCSI_TRAINING',
+           'CARD_LIMITS', 'shipping_candidates', 'first_int8_run', 'steadier_runs', 'mean_flip_rate', 'steadier_choice',
+           'paper_card', 'choose_run', 'ensemble_summary', 'gate_calibration_pictures', 'calibration_photos',
+           'shippable_model', 'head_text', 'selection_text', 'answer_fields', 'model_card', 'card_elsewhere',
+           'card_facts', 'card_answers', 'card_markdown', 'ship', 'build_mobile_results', 'unseen_photos',
+           'shipped_model', 'write_shipped_gate', 'write_unseen_robustness']
 
 # %% ../nbs/11c_mobile.ipynb #81eb950f
 NOT_SHIPPED = tuple(n for n, a in ARMS.items() if a.not_shipped)   # the arms that never ship, each with its reason (`Arm.not_shipped`)
@@ -170,6 +170,7 @@ def selection_text(choice: dict, budgets: pd.DataFrame) -> str:
 
 # %% ../nbs/11c_mobile.ipynb #075ba920
 INCONCLUSIVE_TARGET = 0.95  # a screened (not inconclusive) answer should be right at least this often on held-out photos
+BAND_LEVEL = 0.95           # the shipped models' band must promise it: the one-sided 95 % lower bound of its answers' accuracy (`metrics.answered_above`)
 
 def answer_fields(spec: RunSpec, scores: np.ndarray, labels: np.ndarray, gate: dict, references: int, results=None) -> dict:
     """How the shipped model's answers are decided: the operating point (binary: chosen on the held-out `scores` for
@@ -215,7 +216,8 @@ def card_elsewhere(c: dict) -> list[str]:
     return [f"- photos from elsewhere, {e['photos']:,.0f} photos of {n} (class, source) pairs, each answered by a model trained without its source, with the "
             f"settings set on the other pairs' answers: {auc}accuracy {e['accuracy']:.3f}, sensitivity {e['sensitivity']:.3f}, specificity "
             f"{e['specificity']:.3f}, expected calibration error {e['ece']:.3f}; the gate lets {100 * e['gate_pass']:.1f} % through, and "
-            f"{100 * e['screened']:.1f} % get an answer (not inconclusive), {e['accuracy_screened']:.3f} of those right",
+            + (f"{100 * e['screened']:.1f} % get an answer (not inconclusive), {e['accuracy_screened']:.3f} of those right" if e['screened'] else
+               "none gets an answer: every photo is inconclusive"),
             f"- trained on: {on}; recipe: {c['recipe']}"]
 
 # %% ../nbs/11c_mobile.ipynb #6a8fd1c3
@@ -259,7 +261,13 @@ def card_answers(c: dict) -> list[str]:
         lines += [head + f": {100 * o['pass_test']:.1f} % of held-out OCSI photos pass; rejected: {100 * o['reject_far']:.1f} % of "
                   f"ordinary pictures, text, noise and plain fields (AUROC {o['auroc_far']:.4f}), {100 * o['reject_faces']:.0f} % of "
                   f"small grey face photos, {100 * o['reject_measles']:.1f} % of measles photos (skin photos: the gate does not catch them)"]
-    if 'inconclusive_below' in c:
+    if 'inconclusive_below' in c and answers_nothing(c['inconclusive_below']):
+        v, b = c['inconclusive'], c['inconclusive']['best_promise']
+        lines += [f"- inconclusive: every photo. On the photos from elsewhere no confidence has enough right answers behind it to promise "
+                  f"≥ {100 * v['target_accuracy']:.0f} % right ({100 * v['level']:.0f} % lower bound); the most any could promise: the "
+                  f"{b['answers']} answers at p ≥ {b['floor']:.3f}, {b['right']} right, at least {100 * b['at_least']:.1f} %. The model says "
+                  f"which class it leans to and asks for the photo to be looked at"]
+    elif 'inconclusive_below' in c:
         v, where = c['inconclusive'], 'the photos from elsewhere that pass the gate,' if away else "the 10 folds' test parts"
         lines += [f"- inconclusive: when the decided class has probability below {c['inconclusive_below']:.3f} (chosen on held-out "
                   f"predictions so that the other answers are right ≥ {100 * v['target_accuracy']:.0f} % of the time); on "

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import json
 from functools import lru_cache
+from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -15,10 +16,11 @@ from IPython.display import Markdown
 
 from .arms import ARMS, BASELINE, PAPER_ARMS, arm
 from .chapters import flip_table, flip_targets_sentence, shipped_cards, shipping_summary
-from .core import TASKS, models_dir, results_dir
+from .core import TASKS, MpoxError, models_dir, project_root, results_dir
 from .data import SOURCES
 from .elsewhere import AUROC_TIE, ELSEWHERE_TARGETS, EVERYDAY, GATE_CAP, SHIPPED_RECIPE, load_elsewhere, recipes_that_fit, shipping_recipe, targets_met
 from .export import PAPER_SIZES_MB
+from .metrics import answers_nothing
 from .ood import GATE_PASS_RATE
 from .present import book_figure, book_image, book_table, mean_std
 from .robustness import FLIP_TARGETS
@@ -28,8 +30,9 @@ from .stats import load_folds
 ARM_NAMES = tuple(ARMS)
 
 # %% auto #0
-__all__ = ['ARM_NAMES', 'MEASURE_WORDS', 'AUDITS', 'SHORT_SOURCES', 'intro_summary', 'sources_table', 'held_out_words',
-           'elsewhere_sources', 'elsewhere_figure', 'elsewhere_recipes', 'target_words', 'elsewhere_shipped',
+__all__ = ['ARM_NAMES', 'MEASURE_WORDS', 'README_MARKERS', 'AUDITS', 'SHORT_SOURCES', 'INCONCLUSIVE_ROWS', 'intro_summary',
+           'sources_table', 'held_out_words', 'elsewhere_sources', 'elsewhere_figure', 'elsewhere_recipes',
+           'target_words', 'band_words', 'elsewhere_shipped', 'readme_gate', 'readme_trust', 'write_readme_claims',
            'arm_names', 'best_arms', 'audit_tables', 'context_accuracy', 'audited_runs', 'pointing_game',
            'context_ablation', 'source_shift', 'skin_tone', 'measles', 'audit_findings', 'discussion_holds',
            'discussion_limits', 'gan_training', 'gan_distances', 'gan_comparison', 'gan_conclusion',
@@ -146,6 +149,19 @@ def target_words(measure: str, held_out: str) -> str:
     m = f"flips under {measure.split(' ', 1)[1].replace('_', ' ').replace('rotate90', 'a quarter turn')}" if measure.startswith('flips ') else MEASURE_WORDS[measure]
     return m if held_out == 'pooled' else f"{m} of {held_out_words(held_out)}"
 
+# %% ../nbs/21a_pages.ipynb #af494bc4
+def band_words(cards: dict, b, m, own: dict) -> str:
+    "What the shipped inconclusive bands do, in words: from the `cards`, the judged pooled rows `b` (binary) and `m`, and the share each file answers (`own`)."
+    if all(answers_nothing(c['inconclusive_below']) for c in cards.values()):
+        p = {t: c['inconclusive']['best_promise'] for t, c in cards.items()}
+        return (f"Both models say 'inconclusive' for every photo: on the photos from elsewhere no confidence of either has enough right answers "
+                f"behind it to promise {cards['binary']['inconclusive']['target_accuracy']:.0%} right; the most any could promise is "
+                f"{p['binary']['at_least']:.0%} (binary, {p['binary']['answers']} answers) and {p['multiclass']['at_least']:.0%} (multiclass). "
+                "They say which way they lean and ask for the photo to be looked at.")
+    right = f" ({b.accuracy_screened:.0%} right)" if b.screened else ''
+    return (f"Both models say 'inconclusive' for most held-out photos: the binary model answers {b.screened:.1%} of them{right}, the multiclass "
+            f"{m.screened:.1%}; the shipped files themselves answer {own['binary']:.1%} and {own['multiclass']:.1%} of the photos they were trained on.")
+
 # %% ../nbs/21a_pages.ipynb #3a4d9ea5
 def elsewhere_shipped(results=None) -> list:
     "What ships, judged on photos from elsewhere as in Table 4.1, against the targets (`ELSEWHERE_TARGETS`): the sentence, misses with their size."
@@ -160,11 +176,58 @@ def elsewhere_shipped(results=None) -> list:
     return [Markdown(f"**What ships.** The shipped models are {SHIPPED_RECIPE.name} trained on all {b.photos:,.0f} photos of every source, their "
                      f"temperature, binary operating point, inconclusive band and gate threshold set on the answers above (photos of sources their "
                      f"models never saw). Judged as in Table 4.1, the binary model finds {b.sensitivity:.0%} of the held-out mpox photos and clears "
-                     f"{b.specificity:.0%} of the others. Both models say 'inconclusive' for nearly every held-out photo: the binary model answers "
-                     f"{b.screened:.1%} of them ({b.accuracy_screened:.0%} right), the multiclass {m.screened:.1%}; the shipped files themselves answer "
-                     f"{own['binary']:.1%} and {own['multiclass']:.1%} of the photos they were trained on. That is the honest answer of models right "
+                     f"{b.specificity:.0%} of the others. " + band_words(shipped_cards(), b, m, own) + " That is the honest answer of models right "
                      f"for only {b.accuracy:.0%} (binary) and {m.accuracy:.0%} (multiclass) of photos from a collection they have not seen. It meets {tm.met.sum()} of the "
                      f"{len(tm)} targets we set; the misses: {miss}.")]
+
+# %% ../nbs/21a_pages.ipynb #6d6fdf98
+README_MARKERS = ('<!-- claims: written by `pages.write_readme_claims` from results/ and models/ -->', '<!-- /claims -->')
+
+def readme_gate(results=None) -> str:
+    "The README's sentence on what the shipped files' gate refuses and lets through (results/ood/shipped.csv)."
+    o = pd.read_csv(Path(results or results_dir())/'ood'/'shipped.csv').query('task == "binary"').set_index('set')
+    return (f"the shipped files refuse {o.rejected['far']:.1%} of the repository's set of ordinary pictures, text, noise and plain fields "
+            f"and {o.rejected['faces']:.1%} of small grey face photos, and let {1 - o.rejected['left out of training']:.1%} of the "
+            f"{o.pictures['left out of training']:.0f} skin photos that curation left out of training through (`results/ood/shipped.csv`); "
+            f"the gate does not catch skin diseases the model does not know: it refuses {o.rejected['measles']:.1%} of measles photos")
+
+# %% ../nbs/21a_pages.ipynb #8fa8eeed
+def readme_trust(results=None) -> str:
+    "The README's 'How far to trust it' paragraph: the shipped recipe and the other recipes on photos from elsewhere, the band, the gate."
+    res = Path(results or results_dir()); j = load_elsewhere('shipped', res).query('held_out == "pooled"').set_index('task')
+    s = load_elsewhere('summary', res).query('held_out == "pooled" and task == "binary" and recipe != @SHIPPED_RECIPE.name')
+    cards = shipped_cards(); bp = {t: c['inconclusive']['best_promise'] for t, c in cards.items()}; b, m = j.loc['binary'], j.loc['multiclass']
+    far = pd.read_csv(res/'ood'/'shipped.csv').query('task == "binary" and set == "far"').rejected.iloc[0]
+    grey = json.loads((res/'ablations'/'tried'/'grey_world.json').read_text())['grey_world']
+    band = (f"No confidence of either model can promise that there — the most any could is {bp['binary']['at_least']:.1%} (binary: "
+            f"{bp['binary']['right']} right of the {bp['binary']['answers']} answers at p ≥ {bp['binary']['floor']:.3f}) and "
+            f"{bp['multiclass']['at_least']:.1%} (multiclass) — so both models call every skin photo **inconclusive**, say which way they lean, "
+            "and ask for it to be looked at" if all(answers_nothing(c['inconclusive_below']) for c in cards.values()) else
+            f"Both models answer only {b.screened:.1%} (binary) and {m.screened:.1%} (multiclass) of such photos and call the rest **inconclusive**")
+    return (f"**How far to trust it: not on photos from a collection it has not seen.** OCSI's ten folds (the paper's replication) overstate "
+            "how the models do on photos from elsewhere: each OCSI class comes from one or two collections. With each collection of a class held "
+            "out in turn and a model of the shipped recipe trained on all the others, the binary model ranks a held-out mpox photo above a held-out "
+            f"other photo with an AUROC of only {b.auroc:.3f} (the multiclass model is right for {m.accuracy:.1%}). The shipped models set their "
+            f"operating point, inconclusive band and gate threshold on those held-out answers: at a sensitivity of 0.90 the binary model clears "
+            f"only {b.specificity:.1%} of the other photos (each collection judged with the settings of the others). The inconclusive band must be "
+            f"a promise, not a lucky streak: the answers above it right at least {cards['binary']['inconclusive']['target_accuracy']:.0%} of the "
+            f"time with {cards['binary']['inconclusive']['level']:.0%} confidence. {band} (the cards' `inconclusive`; `results/elsewhere/shipped.csv`, "
+            f"the results chapter's first section). Their gate, set to let {GATE_PASS_RATE:.1%} of those photos through, rejects {far:.1%} of "
+            f"ordinary pictures that are not skin (`results/ood/shipped.csv`). None of the {len(s)} other recipes we tried on frozen backbones "
+            f"({'; '.join(s.recipe)}) " + (f"beats it by more than the {AUROC_TIE} the shipping rule counts as a tie" if s.auroc.max() <= b.auroc + AUROC_TIE
+            else "that fits the phone beats it by more than the shipping rule's tie") + f": the best reaches an AUROC of {s.auroc.max():.3f}. Putting each photo's colours to grey world "
+            f"first (a layer inside the model) calibrates better but costs the gate ({grey['far_rejected']:.1%} of those pictures rejected; "
+            "Appendix A's tried table). The targets for photos from elsewhere (AUROC ≥ 0.95) are far off.")
+
+# %% ../nbs/21a_pages.ipynb #acc4dd91
+def write_readme_claims(readme=None, results=None) -> str:
+    "Put `readme_trust` and `readme_gate` between the README's markers (`README_MARKERS`); return the README's new text."
+    f = Path(readme or project_root()/'README.md'); t = f.read_text(); a, z = README_MARKERS
+    if t.count(a) != 2 or t.count(z) != 2: raise MpoxError(f'{f}: expected two pairs of {a} ... {z} markers (the gate sentence, the trust paragraph)')
+    parts = iter((readme_gate(results), f'\n{readme_trust(results)}\n')); out = []   # the paragraph on lines of its own: Markdown renders it
+    for i, chunk in enumerate(t.split(a)):
+        out.append(chunk if i == 0 else f"{a}{next(parts)}{z}{chunk.split(z, 1)[1]}")
+    f.write_text(new := ''.join(out)); return new
 
 # %% ../nbs/21a_pages.ipynb #2e3fdddb
 def arm_names() -> list:
@@ -347,9 +410,11 @@ def discussion_limits(results=None) -> list:
     return [Markdown('\n'.join([
         f"- **Photos from elsewhere are the weak point.** OCSI's folds give the binary arm a 10-fold accuracy of {c['cv_metrics']['accuracy']:.2f}; "
         f"with each collection held out, the same recipe ranks a held-out mpox photo above a held-out other one with an AUROC of only {e['auroc']:.2f}. "
-        f"At a sensitivity of 0.90 set on those photos it clears {e['specificity']:.0%} of the others, so the shipped models answer only "
-        f"{e['screened']:.0%} (binary) and {cards['multiclass']['elsewhere']['pooled']['screened']:.0%} (multiclass) of such photos and call the "
-        "rest inconclusive (Table 4.1). Neither more photos of the same collections nor fine-tuning the backbone on them helped (Appendix A): "
+        f"At a sensitivity of 0.90 set on those photos it clears {e['specificity']:.0%} of the others, so " + (
+        f"the shipped models answer only {e['screened']:.0%} (binary) and {cards['multiclass']['elsewhere']['pooled']['screened']:.0%} (multiclass) "
+        "of such photos and call the rest inconclusive (Table 4.1). " if e['screened'] or cards['multiclass']['elsewhere']['pooled']['screened'] else
+        "no confidence of either model is right 95 % of the time there with enough photos to show it, and the shipped models call every photo "
+        "inconclusive (Table 4.1). ") + "Neither more photos of the same collections nor fine-tuning the backbone on them helped (Appendix A): "
         "other collections are what is missing.",
         f"- **The models look at more than the lesion.** With the centre of each photo hidden they still get "
         f"{tot.loc['binary', 'context']:.2f} (binary) and {tot.loc['multiclass', 'context']:.2f} (multiclass) right, against "
@@ -521,10 +586,14 @@ def gate_words(ood: dict) -> str:
     return f"distance to the {ood['k']} nearest training photos"
 
 # %% ../nbs/21a_pages.ipynb #364722c2
+INCONCLUSIVE_ROWS = ('inconclusive_share', 'accuracy_screened', 'accuracy_all', 'answered_training_photos')   # Table 7.5's rows of the cards' `inconclusive`
+
 def shipped_gate(results=None) -> list:
     "The shipped gate in words, Table 7.4 (the shipped files on every evaluation picture) and Table 7.5 (the inconclusive band)."
     res = results or results_dir(); cards = shipped_cards(); ship, sb = cards['binary']['ood'], cards['binary']['backbone']
-    inc = pd.DataFrame({t: {'inconclusive below': c['inconclusive_below'], **c['inconclusive']} for t, c in cards.items()})
+    promise = lambda b: f"≥ {b['at_least']:.1%}: {b['right']} right of {b['answers']} at p ≥ {b['floor']:.3f}"
+    inc = pd.DataFrame({t: {'inconclusive below': c['inconclusive_below'], **{k: v for k, v in c['inconclusive'].items() if k in INCONCLUSIVE_ROWS},
+                            'best promise': promise(c['inconclusive']['best_promise'])} for t, c in cards.items()})
     return [Markdown(
         f"The shipped gate is the {gate_words(ship)} on {sb}'s " + ("stage features (every stage's pooled output beside the pooled features, which the shipped head reads too)" if ship.get('layer') else "pooled features") +
         (f", {ship['references']} training photos as references (at most {GATE_CAP} a class and source), threshold {ship['threshold']:.3f}, letting "
@@ -541,5 +610,6 @@ def shipped_gate(results=None) -> list:
         "what the 'inconclusive' answer costs and buys."),
             book_table(pd.read_csv(res/'ood'/'shipped.csv'), 'Table 7.4', 'Shipped models: share rejected, and share called Mpox without and with the gate'),
             book_table(inc.rename_axis('quantity').reset_index().assign(quantity=lambda d: d.quantity.str.replace('_', ' ')), 'Table 7.5',
-                       "Inconclusive answers: the floor on the decided class's probability (chosen on held-out predictions for ≥ 95 % right answers) "
-                       "and its effect on the 10 folds' test parts")]
+                       "Inconclusive answers: the floor on the decided class's probability, set on the photos from elsewhere so that the answers above it "
+                       "promise ≥ 95 % right (a 95 % lower bound; above 1: no confidence does, and every photo is inconclusive), its effect on those "
+                       "photos, and the most any floor could promise")]

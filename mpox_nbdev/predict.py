@@ -16,14 +16,14 @@ from .core import ImageError, MpoxError, UsageError, models_dir, quiet_native_lo
 from .data import IMAGE_EXTS
 from .gradcam import gradcam, gradcam_overlay
 from .images import load_image
-from .metrics import decisions, gate_rejects, verdict
+from .metrics import answers_nothing, decisions, verdict
 from .model import TFLiteClassifier, full_model
 from .pose import GREY_WORLD
 
 # %% auto #0
 __all__ = ['SCAN_EXTS', 'OVERLAY_SUFFIXES', 'default_model', 'model_card', 'find_images', 'check_output', 'image_warnings',
            'load_classifier', 'decide', 'result_columns', 'screen_one', 'reuse_freed_memory', 'screening', 'screen',
-           'csv_text', 'printable', 'CsvSink', 'answer_line', 'explain_photo']
+           'csv_text', 'printable', 'CsvSink', 'leaning', 'answer_line', 'explain_photo']
 
 # %% ../nbs/12a_predict.ipynb #3928f772
 def default_model(task: str) -> Path: return models_dir()/f'{task}.tflite'
@@ -157,41 +157,43 @@ class CsvSink:
     def close(self): self.f.close()
 
 # %% ../nbs/12a_predict.ipynb #51e4ec9e
+def leaning(row: dict, card: dict) -> str:
+    "Which way an unanswered photo leans: 'leans Mpox at p 0.612', or, with an operating point, against it (a binary model calls Mpox below ½)."
+    k, c0 = row['prediction'], card.get('classes', [None])[0]
+    if 'threshold' not in card: return f"leans {k} at p {row['p_' + k]:.3f}"
+    return f"leans {k}: p({c0}) {row['p_' + c0]:.3f} {'≥' if k == c0 else '<'} its threshold {card['threshold']:.3f}"
+
 def answer_line(row: dict, card: dict) -> str:
     "The one printed line of a screened photo (`screen_one`'s row), by its status; the name escaped onto one line."
     probs = '  '.join(f'{k[2:]} {v:.3f}' for k, v in row.items() if k.startswith('p_'))
     name, s = printable(row['file']), row['status']
     if s == 'rejected': return f"{name}: not a close-up skin photo (score {row['ood_score']:.3f} > threshold {card['ood_threshold']:.3f})"
     if s == 'inconclusive':
-        return (f"{name}: inconclusive (leans {row['prediction']} at p {row['p_' + row['prediction']]:.3f}, below the "
-                f"{card['inconclusive_below']:.3f} needed for an answer; have it looked at)   ({probs})")
+        why = (f"this model answers no photo: tested on collections it never saw, it was not reliably right "
+               f"{card.get('inconclusive', {}).get('target_accuracy', .95):.0%} of the time at any confidence" if answers_nothing(card['inconclusive_below'])
+               else f"below the {card['inconclusive_below']:.3f} needed for an answer")
+        return f"{name}: inconclusive ({leaning(row, card)}; {why}; have it looked at)   ({probs})"
     return f"{name}: {row['prediction']}   ({probs})"
 
 # %% ../nbs/12a_predict.ipynb #2f43f85d
 OVERLAY_SUFFIXES = ('.png', '.jpg', '.jpeg')
 
 def explain_photo(image, out, task: str = 'multiclass', model=None) -> dict:
-    "Write the Grad-CAM overlay of `image` to `out`; return {class, probability, probabilities, warnings}."
+    """Write the Grad-CAM overlay of `image` to `out` for the class `mpox predict` decides; return that answer
+    {class, probability, probabilities, status, answer (`answer_line`), warnings}: the same file, gate, operating point and band."""
     out = check_output(out, '--out', OVERLAY_SUFFIXES)
     path = Path(model or default_model(task)); card = model_card(path)
     head = path.with_suffix('.head.keras')
     if not card or not head.exists():
         raise MpoxError(f"{head}: explain needs the Keras head and the JSON card beside the model (run `make reproduce`)")
-    warns = []
-    im = load_image(image, notes=warns)
-    warns += image_warnings(im, card['input_size'], image)
+    im = load_image(image)   # a bad file is refused here, before a model loads
+    row, _, warns = screen_one(image, TFLiteClassifier(path), card['classes'], card)   # the answer `mpox predict` gives
     img = np.asarray(im.resize((card['input_size'],) * 2, Image.BILINEAR), np.uint8)
-    if card.get('ood_threshold') is not None:  # the same gate as `mpox predict`, from the same file
-        _, sc = TFLiteClassifier(path).predict_with_score(img[None])
-        if gate_rejects(None if sc is None else sc[0], card['ood_threshold']):
-            warns.append(f"{image}: not a close-up skin photo (score {sc[0]:.3f} > threshold {card['ood_threshold']:.3f}); "
-                         "the heatmap explains a class that does not apply")
     with quiet_native_logs():  # TensorFlow's start-up notices; errors still arrive as exceptions
         import keras
         model = full_model(card['backbone'], keras.models.load_model(head), pose=card.get('view') == 'canonical',   # what the model's backbone sees
                            colour=card.get('colour') == GREY_WORLD)                                           # (the card says; older cards: the photo)
-    cam, probs = gradcam(model, img)
-    cls = card['classes']; k = int(np.argmax(probs))
-    caption = f"{cls[k]} {probs[k]:.2f} | " + ' '.join(f'{c} {p:.2f}' for c, p in zip(cls, probs))
-    gradcam_overlay(img, cam, caption=caption).save(out)
-    return {'class': cls[k], 'probability': float(probs[k]), 'probabilities': dict(zip(cls, map(float, probs))), 'warnings': warns}
+    cls = row['prediction']; cam, _ = gradcam(model, img, card['classes'].index(cls))   # where it looked for the class it decided
+    probs = {c: row[f'p_{c}'] for c in card['classes']}
+    gradcam_overlay(img, cam, caption=f"{cls} ({row['status']}) | " + ' '.join(f'{c} {p:.2f}' for c, p in probs.items())).save(out)
+    return {'class': cls, 'probability': probs[cls], 'probabilities': probs, 'status': row['status'], 'answer': answer_line(row, card), 'warnings': warns}

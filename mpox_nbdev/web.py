@@ -36,8 +36,8 @@ def page_words(card: dict) -> dict:
         e = card['elsewhere']['pooled']
         model = (f"{bb}, an image network pre-trained on everyday photos, with {head} trained on {sum(card['trained_on'].values()):,} skin photos "
                  f"from {len(card['trained_on'])} public collections; stored as {stored}. Trained the same way without one collection, it was right "
-                 f"for only {e['accuracy']:.0%} of that collection's photos and gave a clear answer for just {e['screened']:.0%} of them: "
-                 "most photos get 'inconclusive'")
+                 f"for only {e['accuracy']:.0%} of that collection's photos and " + (f"gave a clear answer for just {e['screened']:.0%} of them: "
+                 "most photos get 'inconclusive'" if e['screened'] else "could not be trusted at any confidence: every photo gets 'inconclusive'"))
     else: model = (f"{bb}, an image network pre-trained on everyday photos, with {head} trained on skin photos; stored as {stored}. It was right for "
                    f"{card['cv_metrics']['accuracy']:.0%} of the photos of its own collections in ten-fold cross-validation")
     return {'classes': {c: CLASS_WORDS[c] for c in card['classes']}, 'model': model + '.'}
@@ -177,30 +177,13 @@ def screen_in_browser(chrome: Chromium, page: str, image: str, task: str, timing
     return out
 
 # %% ../nbs/12c_web.ipynb #c0de0011
-def screen_photos(folder, n: int = 5, answered: str | None = None) -> list[Path]:
-    """Write `n` OCSI crops as PNG into `folder` (one per class first, then mpox photos); return their paths. With `answered` (a
-    task), the last is the first crop (mpox crops first, then the other classes') that task's shipped model answers, past the gate
-    and the inconclusive band: models set on photos from elsewhere leave most photos inconclusive, and the page's tests need
-    every kind of answer."""
+def screen_photos(folder, n: int = 5) -> list[Path]:
+    "Write `n` OCSI crops as PNG into `folder` (one per class first, then mpox photos); return their paths."
     man = load_manifest().sort_values('file')
     firsts = man.groupby('label').head(1); rest = man[(man.label == 'Mpox') & ~man.index.isin(firsts.index)]
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    write = lambda r, name: load_image(data_root()/r.file, parse_crop(r.crop)).save(f := folder/name) or f
-    rows = list(firsts.itertuples()) + list(rest.itertuples()); k = n - bool(answered)
-    out = [write(r, f'{i:02d}_{r.label}.png') for i, r in enumerate(rows[:k])]
-    others = man[(man.label != 'Mpox') & ~man.index.isin(firsts.index)]
-    if answered: out.append(_answered_photo(folder, rows[k:] + list(others.itertuples()), answered, write, k))
-    return out
-
-def _answered_photo(folder: Path, rows, task: str, write, i: int) -> Path:
-    "The first of `rows` (manifest rows) whose crop the shipped `task` model answers, written as the `i`-th photo of `folder`."
-    from mpox_nbdev.predict import screen   # the CLI's own rule for an answer
-    with tempfile.TemporaryDirectory(dir=folder) as d:
-        cands = [write(r, f'{Path(d).name}/{j:03d}_{r.label}.png') for j, r in enumerate(rows)]
-        st = screen(cands, task, progress=False)[0].set_index('file').status
-        hit = next((f for f in cands if st.get(str(f)) == 'screened'), None)
-        if hit is None: raise MpoxError(f'{folder}: the shipped {task} model answers none of {len(cands)} OCSI crops (all inconclusive or rejected)')
-        return Path(shutil.move(hit, folder/f"{i:02d}_{hit.stem.split('_', 1)[1]}_answered.png"))
+    return [load_image(data_root()/r.file, parse_crop(r.crop)).save(f := folder/f'{i:02d}_{r.label}.png') or f
+            for i, r in enumerate([*firsts.itertuples(), *rest.itertuples()][:n])]
 
 def browser_answers(html, files, task: str, timing_runs: int = 0):
     "The page's answer for each of `files` (inside the built book `html`), one row each: file, prediction, status, ood_score, p_<class>, ms, first_ms, transfer_bytes, other_hosts."

@@ -82,6 +82,9 @@ def test_predict_verdicts(photos, tmp_path, task):
         assert 'not a close-up skin photo (score' in line and f"> threshold {card['ood_threshold']:.3f})" in line
     for name in ('mpox.jpg', 'phone.heic', 'renamed.png'):   # answered: the models set on photos from elsewhere leave most of them inconclusive
         assert rows[name]['status'] in ('screened', 'inconclusive'), rows[name]
+        if card['inconclusive_below'] > 1:   # a band no answer reaches: the line says why, not "below 1.010"
+            line = next(l for l in r.stdout.splitlines() if l.startswith(str(d / name)))
+            assert 'inconclusive (leans' in line and 'this model answers no photo' in line and '1.010' not in line, line
     assert rows['mpox.jpg']['prediction'] == 'Mpox' and rows['renamed.png'] == {**rows['mpox.jpg'], 'file': rows['renamed.png']['file']}
     assert 'renamed.png: extension .png does not match its JPEG content' in r.stderr
     assert '3 rejected' in r.stdout and sum(x['status'] != 'rejected' for x in rows.values()) == 3
@@ -104,13 +107,13 @@ def test_explain_writes_overlay(photos, tmp_path):
 
 
 def test_explain_warns_on_a_picture_that_is_not_skin(tmp_path):
-    "explain applies the model's out-of-distribution gate too: the overlay is written, with a warning that it means little."
+    "explain answers as predict does, gate included: the overlay is written, and its line says the picture is not a close-up skin photo."
     import skimage
     Image.open(Path(skimage.__file__).parent / 'data' / 'coffee.png').convert('RGB').save(tmp_path / 'coffee.jpg')
     r = run('explain', str(tmp_path / 'coffee.jpg'), '--out', str(tmp_path / 'o.png'), '--task', 'multiclass')
     assert r.returncode == 0 and (tmp_path / 'o.png').exists()
     card = json.loads((ROOT / 'models/multiclass.json').read_text())
-    assert "coffee.jpg: not a close-up skin photo (score " in r.stderr and f"> threshold {card['ood_threshold']:.3f})" in r.stderr
+    assert "coffee.jpg: not a close-up skin photo (score " in r.stdout and f"> threshold {card['ood_threshold']:.3f}); Grad-CAM overlay of " in r.stdout
 
 
 def test_explain_bad_file_one_line(photos, tmp_path):
