@@ -41,6 +41,9 @@ def test_each_view_says_what_a_lay_reader_needs(tmp_path):
     assert 'not an image this browser can read' in error
     assert all('a&lt;b&gt;.jpg' in h and 'a<b>' not in h for h in (screened, unsure, rejected, error))   # names escaped
     assert 'smaller than the input' in unsure                                         # warnings shown with the answer
+    silent = node(tmp_path, 'answer.js', 'answerHtml', [[answers[1], 'a.jpg', {**WORDS, 'unsure': 'this model gives no answers'}]])[0]
+    assert 'Unsure</strong>: this model gives no answers. Have it looked at' in silent   # why, in the card's words (web.page_words)
+    assert 'cannot tell from this photo' in unsure                                   # the words of a model with a band
 
 
 def test_photo_warnings_equal_the_cli(tmp_path):

@@ -14,7 +14,7 @@ export function answerHtml(r, name, words) {  // r: screen()'s answer, or {error
   const notes = (r.warnings || []).map((w) => `<p class="screen-warning">Note: ${escape(w.slice(w.indexOf(': ') + 2))}</p>`).join('');
   const says = {
     screened: `<p><strong>${escape(r.prediction)}</strong>: ${escape(words.classes[r.prediction])}.</p>` + bars(r.probabilities),
-    inconclusive: '<p><strong>Unsure</strong>: the model cannot tell from this photo. Have it looked at by a health professional.</p>' +
+    inconclusive: `<p><strong>Unsure</strong>: ${escape(words.unsure || 'the model cannot tell from this photo')}. Have it looked at by a health professional.</p>` +
                   `<details><summary>The model's numbers</summary>${bars(r.probabilities)}</details>`,
     rejected: '<p><strong>Not a close-up skin photo</strong>: no answer is given. Try a sharp, well-lit close-up of the skin.</p>',
   };
