@@ -156,8 +156,9 @@ def band_words(cards: dict, b, m, own: dict) -> str:
         p = {t: c['inconclusive']['best_promise'] for t, c in cards.items()}
         return (f"Both models say 'inconclusive' for every photo: on the photos from elsewhere no confidence of either has enough right answers "
                 f"behind it to promise {cards['binary']['inconclusive']['target_accuracy']:.0%} right; the most any could promise is "
-                f"{p['binary']['at_least']:.0%} (binary, {p['binary']['answers']} answers) and {p['multiclass']['at_least']:.0%} (multiclass). "
-                "They say which way they lean and ask for the photo to be looked at.")
+                f"{p['binary']['at_least']:.1%} (binary: {p['binary']['right']} right of the {p['binary']['answers']} answers at p ≥ "
+                f"{p['binary']['floor']:.3f}) and {p['multiclass']['at_least']:.1%} (multiclass). They say which way they lean and ask for the "
+                "photo to be looked at.")
     right = f" ({b.accuracy_screened:.0%} right)" if b.screened else ''
     return (f"Both models say 'inconclusive' for most held-out photos: the binary model answers {b.screened:.1%} of them{right}, the multiclass "
             f"{m.screened:.1%}; the shipped files themselves answer {own['binary']:.1%} and {own['multiclass']:.1%} of the photos they were trained on.")
@@ -196,14 +197,10 @@ def readme_trust(results=None) -> str:
     "The README's 'How far to trust it' paragraph: the shipped recipe and the other recipes on photos from elsewhere, the band, the gate."
     res = Path(results or results_dir()); j = load_elsewhere('shipped', res).query('held_out == "pooled"').set_index('task')
     s = load_elsewhere('summary', res).query('held_out == "pooled" and task == "binary" and recipe != @SHIPPED_RECIPE.name')
-    cards = shipped_cards(); bp = {t: c['inconclusive']['best_promise'] for t, c in cards.items()}; b, m = j.loc['binary'], j.loc['multiclass']
+    cards = shipped_cards(); b, m = j.loc['binary'], j.loc['multiclass']
+    band = band_words(cards, b, m, {t: c['inconclusive']['answered_training_photos'] for t, c in cards.items()})   # as the book says it
     far = pd.read_csv(res/'ood'/'shipped.csv').query('task == "binary" and set == "far"').rejected.iloc[0]
     grey = json.loads((res/'ablations'/'tried'/'grey_world.json').read_text())['grey_world']
-    band = (f"No confidence of either model can promise that there — the most any could is {bp['binary']['at_least']:.1%} (binary: "
-            f"{bp['binary']['right']} right of the {bp['binary']['answers']} answers at p ≥ {bp['binary']['floor']:.3f}) and "
-            f"{bp['multiclass']['at_least']:.1%} (multiclass) — so both models call every skin photo **inconclusive**, say which way they lean, "
-            "and ask for it to be looked at" if all(answers_nothing(c['inconclusive_below']) for c in cards.values()) else
-            f"Both models answer only {b.screened:.1%} (binary) and {m.screened:.1%} (multiclass) of such photos and call the rest **inconclusive**")
     return (f"**How far to trust it: not on photos from a collection it has not seen.** OCSI's ten folds (the paper's replication) overstate "
             "how the models do on photos from elsewhere: each OCSI class comes from one or two collections. With each collection of a class held "
             "out in turn and a model of the shipped recipe trained on all the others, the binary model ranks a held-out mpox photo above a held-out "
@@ -211,8 +208,8 @@ def readme_trust(results=None) -> str:
             f"operating point, inconclusive band and gate threshold on those held-out answers: at a sensitivity of 0.90 the binary model clears "
             f"only {b.specificity:.1%} of the other photos (each collection judged with the settings of the others). The inconclusive band must be "
             f"a promise, not a lucky streak: the answers above it right at least {cards['binary']['inconclusive']['target_accuracy']:.0%} of the "
-            f"time with {cards['binary']['inconclusive']['level']:.0%} confidence. {band} (the cards' `inconclusive`; `results/elsewhere/shipped.csv`, "
-            f"the results chapter's first section). Their gate, set to let {GATE_PASS_RATE:.1%} of those photos through, rejects {far:.1%} of "
+            f"time with {cards['binary']['inconclusive']['level']:.0%} confidence. {band} (The cards' `inconclusive`; `results/elsewhere/shipped.csv`, "
+            f"the results chapter's first section.) Their gate, set to let {GATE_PASS_RATE:.1%} of those photos through, rejects {far:.1%} of "
             f"ordinary pictures that are not skin (`results/ood/shipped.csv`). None of the {len(s)} other recipes we tried on frozen backbones "
             f"({'; '.join(s.recipe)}) " + (f"beats it by more than the {AUROC_TIE} the shipping rule counts as a tie" if s.auroc.max() <= b.auroc + AUROC_TIE
             else "that fits the phone beats it by more than the shipping rule's tie") + f": the best reaches an AUROC of {s.auroc.max():.3f}. Putting each photo's colours to grey world "

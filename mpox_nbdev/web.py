@@ -154,10 +154,13 @@ def screenshot(self: Chromium, session: str, path, width: int = 1100, height: in
 
 @patch
 def wait_for(self: Chromium, session: str, js: str, timeout: float | None = None):
-    "Poll `js` until it is truthy; return its value (TimeoutError after `timeout` seconds)."
+    "Poll `js` until it is truthy; return its value (TimeoutError after `timeout` seconds). A page that navigates meanwhile is polled again."
     t0 = time.time()
     while time.time() - t0 < (timeout or self.timeout):
-        v = self.evaluate(session, js)
+        try: v = self.evaluate(session, js)
+        except MpoxError as e:   # the page reloaded or moved on while this poll was in flight: ask the new page
+            if 'navigated or closed' not in str(e): raise
+            v = None
         if v: return v
         time.sleep(0.05)
     raise TimeoutError(f'page: {js!r} still empty after {timeout or self.timeout} s')
