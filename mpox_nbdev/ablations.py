@@ -114,6 +114,13 @@ def _as_shipped(a, b):
             f"far pictures rejected {f('far_rejected', True)}, faces {f('faces_rejected', True)}, source photos the files answer " +
             ', '.join(f"{t} {_pct(a['source_photos_answered'][t])} to {_pct(b['source_photos_answered'][t])}" for t in a['source_photos_answered']))
 
+def _band_support(j: dict) -> str:
+    "The band-support prototype's answer: how many recipes have a band, and the best promise each could make (binary, multiclass)."
+    r = j['recipes']; n = sum(not v[t]['answers_nothing'] for v in r.values() for t in v)
+    return (f"a band in {n} of {2 * len(r)} (recipe, task) pairs; the best promise any floor makes, binary and multiclass: " +
+            '; '.join(f"{k} {v['binary']['best_at_least']:.1%} ({v['binary']['best_right']} of {v['binary']['best_answers']}), "
+                      f"{v['multiclass']['best_at_least']:.1%}" for k, v in r.items()) + f" (the shipped recipe's run reproduced: {j['shipped_recipe_reproduced']})")
+
 # %% ../nbs/09c_ablations.ipynb #4c4e6ab9
 @dataclass(frozen=True)
 class Tried:
@@ -159,6 +166,8 @@ TRIED = (
           ('grey_world.json',), lambda j: _as_shipped(j['shipped'], j['grey_world'])),
     Tried('one C', "With one C for every head of the recipe, do the held-out models and the shipped file share a scale, so that the file reaches "
           'its inconclusive band?', ('one_c.json',), lambda j: f"C {j['C']:g} for every head: " + _as_shipped(j['shipped'], j['one_c'])),
+    Tried('band support', "Set as the shipped models are, does any recipe's inconclusive band have enough right answers behind it, on photos from "
+          'elsewhere, to promise 95 % right (a one-sided 95 % bound)?', ('band_support.json',), lambda j: _band_support(j)),
 )
 
 # %% ../nbs/09c_ablations.ipynb #497970d9
