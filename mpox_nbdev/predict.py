@@ -23,7 +23,7 @@ from .pose import GREY_WORLD
 # %% auto #0
 __all__ = ['SCAN_EXTS', 'OVERLAY_SUFFIXES', 'default_model', 'model_card', 'find_images', 'check_output', 'image_warnings',
            'load_classifier', 'decide', 'result_columns', 'screen_one', 'reuse_freed_memory', 'screening', 'screen',
-           'csv_text', 'printable', 'CsvSink', 'leaning', 'answer_line', 'explain_photo']
+           'csv_text', 'printable', 'CsvSink', 'unanswered_why', 'leaning', 'answer_line', 'explain_photo']
 
 # %% ../nbs/12a_predict.ipynb #3928f772
 def default_model(task: str) -> Path: return models_dir()/f'{task}.tflite'
@@ -157,6 +157,11 @@ class CsvSink:
     def close(self): self.f.close()
 
 # %% ../nbs/12a_predict.ipynb #51e4ec9e
+def unanswered_why(card: dict) -> str:
+    "Why a model whose band no answer reaches (`answers_nothing`) leaves every photo inconclusive: the CLI's line and the page's 'unsure' say it alike."
+    t = card.get('inconclusive', {}).get('target_accuracy', .95)
+    return f"this model answers no photo: tested on collections it never saw, it was not reliably right {t:.0%} of the time at any confidence"
+
 def leaning(row: dict, card: dict) -> str:
     "Which way an unanswered photo leans: 'leans Mpox at p 0.612', or, with an operating point, against it (a binary model calls Mpox below ½)."
     k, c0 = row['prediction'], card.get('classes', [None])[0]
@@ -169,9 +174,7 @@ def answer_line(row: dict, card: dict) -> str:
     name, s = printable(row['file']), row['status']
     if s == 'rejected': return f"{name}: not a close-up skin photo (score {row['ood_score']:.3f} > threshold {card['ood_threshold']:.3f})"
     if s == 'inconclusive':
-        why = (f"this model answers no photo: tested on collections it never saw, it was not reliably right "
-               f"{card.get('inconclusive', {}).get('target_accuracy', .95):.0%} of the time at any confidence" if answers_nothing(card['inconclusive_below'])
-               else f"below the {card['inconclusive_below']:.3f} needed for an answer")
+        why = unanswered_why(card) if answers_nothing(card['inconclusive_below']) else f"below the {card['inconclusive_below']:.3f} needed for an answer"
         return f"{name}: inconclusive ({leaning(row, card)}; {why}; have it looked at)   ({probs})"
     return f"{name}: {row['prediction']}   ({probs})"
 

@@ -14,6 +14,7 @@ from .core import MpoxError, data_root, models_dir, project_root
 from .folds import load_manifest
 from .images import load_image, parse_crop
 from .metrics import answers_nothing
+from .predict import unanswered_why
 from .testing import serve_folder
 
 # %% auto #0
@@ -41,8 +42,7 @@ def page_words(card: dict) -> dict:
                  "most photos get 'inconclusive'" if e['screened'] else "could not be trusted at any confidence: every photo gets 'inconclusive'"))
     else: model = (f"{bb}, an image network pre-trained on everyday photos, with {head} trained on skin photos; stored as {stored}. It was right for "
                    f"{card['cv_metrics']['accuracy']:.0%} of the photos of its own collections in ten-fold cross-validation")
-    unsure = ("this model gives no answers: on photos from collections it had not seen, it was not reliably right at any confidence"
-              if answers_nothing(card.get('inconclusive_below')) else "the model cannot tell from this photo")   # why a photo is 'unsure'
+    unsure = unanswered_why(card) if answers_nothing(card.get('inconclusive_below')) else "the model cannot tell from this photo"   # why a photo is 'unsure'
     return {'classes': {c: CLASS_WORDS[c] for c in card['classes']}, 'model': model + '.', 'unsure': unsure}
 
 # %% ../nbs/12c_web.ipynb #c0de0006
