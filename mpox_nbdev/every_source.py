@@ -17,7 +17,7 @@ from .curation import load_sources_manifest
 from .elsewhere import AUROC_TIE, FOLDERS, GATE_CAP, SHIPPED_RECIPE, Recipe, fit_without, photo_views, set_metrics, shipped_gate
 from .export import manifest_photos, to_tflite
 from .images import load_array, parse_crop
-from .metrics import answered_above, answers_nothing, confidence_floor, decisions, fit_temperature, threshold_for_sensitivity, verdict, with_temperature
+from .metrics import answered_above, confidence_floor, decisions, fit_temperature, threshold_for_sensitivity, verdict, with_temperature
 from .mobile import BAND_LEVEL, INCONCLUSIVE_TARGET, calibration_photos, card_markdown, head_text, paper_card
 from .model import TFLiteClassifier, full_model, mirror_mean_model
 from .ood import gate_layer, gate_threshold
@@ -88,7 +88,7 @@ def every_source_card(card: dict, spec: RunSpec, m: dict, judged: pd.DataFrame, 
            'head': head_text(spec, hp) + f"; {m['recipe'].name}", 'hyperparameters': hp, 'temperature': m['temperature'],
            'selection': SELECTION.format(tie=AUROC_TIE), 'size_mb': len(flat) / 1e6, 'latency_ms': time_tflite(flat, 1)['median_ms'],
            'inconclusive_below': m['floor'], 'ood_threshold': m['gate_threshold'], 'ood': ood,
-           'inconclusive': {'target_accuracy': INCONCLUSIVE_TARGET, 'level': BAND_LEVEL, 'answers_nothing': answers_nothing(m['floor']), 'best_promise': m['promise'],
+           'inconclusive': {'target_accuracy': INCONCLUSIVE_TARGET, 'level': BAND_LEVEL, 'best_promise': m['promise'],   # whether it answers anything: `answers_nothing(inconclusive_below)`
                             'inconclusive_share': 1 - rows['pooled']['screened'] / rows['pooled']['gate_pass'],
                             **({'accuracy_screened': rows['pooled']['accuracy_screened']} if 'accuracy_screened' in rows['pooled'] else {}),
                             'accuracy_all': rows['pooled']['accuracy']}}
